@@ -1,1 +1,61 @@
-fn main() {}
+//! `palisade`: threat modeling of enterprise AI systems as code.
+//!
+//! The binary is thin: it parses flags, reads files, calls the libraries and renders results.
+
+mod cmd;
+mod exit;
+mod output;
+mod render;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success (no problems found)
+  1  the check found problems (warnings with --deny-warnings; later: findings over a gate)
+  2  invalid input or usage (unreadable or invalid model, bad flags)";
+
+#[derive(Parser)]
+#[command(
+    name = "palisade",
+    version,
+    about = "Threat modeling of enterprise AI systems as code",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
+struct Cli {
+    /// When to use colours: auto (default; honours NO_COLOR), always, never.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    color: render::ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse and validate model files; report every problem with its location.
+    Check(cmd::check::CheckArgs),
+    /// Print the JSON Schema of model files (for editor completion and validation).
+    Schema(cmd::schema::SchemaArgs),
+    /// Write a commented starter model from a template.
+    Init(cmd::init::InitArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let style = render::Style::detect(cli.color);
+    let code = match cli.command {
+        Command::Check(a) => cmd::check::run(a, style),
+        Command::Schema(a) => cmd::schema::run(a),
+        Command::Init(a) => cmd::init::run(a),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,364 @@
+//! A spanned document tree read from YAML or JSON.
+//!
+//! The parser (serde-saphyr) gives us every node with its byte span. We keep the whole tree so
+//! that the typed conversion can report *every* problem, not just the first one serde meets.
+
+use crate::diag::{Diagnostic, codes};
+use crate::source::{FileId, Span};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// Hard limits on what one model file may contain. Hostile input meets these long before it can
+/// exhaust memory or the stack.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+    pub max_nodes: usize,
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 64 * 1024 * 1024,
+            max_nodes: 8_000_000,
+            max_depth: 48,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub start: u32,
+    pub len: u32,
+    pub value: Value,
+}
+
+impl Node {
+    pub fn span(&self, file: FileId) -> Span {
+        Span {
+            file,
+            start: self.start,
+            len: self.len,
+        }
+    }
+
+    /// A short name of the node's type, for "expected X, found Y" messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "nothing (null)",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+
+    /// Convert to JSON (used to validate files against the published schema, and by tests).
+    pub fn to_json(&self, source: &str) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.scalar_text(source), v.to_json(source)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The text of a scalar: the parsed string, or for booleans and numbers the text as written
+    /// (so `version: 1.10` read as a string stays `1.10`).
+    pub fn scalar_text(&self, source: &str) -> String {
+        match &self.value {
+            Value::Str(s) => s.clone(),
+            Value::Null => String::new(),
+            _ => source
+                .get(self.start as usize..(self.start + self.len) as usize)
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+        }
+    }
+}
+
+fn from_spanned(s: Spanned<Node>) -> Node {
+    let span = s.referenced.span();
+    Node {
+        start: span.byte_offset().unwrap_or(0) as u32,
+        len: span.byte_len().unwrap_or(0) as u32,
+        value: s.value.value,
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+        Ok(leaf(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+        Ok(leaf(Value::Int(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        Ok(leaf(match i64::try_from(v) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(v as f64),
+        }))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        Ok(leaf(match i64::try_from(v) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(v as f64),
+        }))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        Ok(leaf(match i64::try_from(v) {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(v as f64),
+        }))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+        Ok(leaf(Value::Float(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        Ok(leaf(Value::Str(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
+        Ok(leaf(Value::Str(v)))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
+        Ok(leaf(Value::Str(String::from_utf8_lossy(v).into_owned())))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        Ok(leaf(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        Ok(leaf(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(from_spanned(item));
+        }
+        Ok(leaf(Value::Seq(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Node>>()? {
+            let value = map.next_value::<Spanned<Node>>()?;
+            entries.push((from_spanned(key), from_spanned(value)));
+        }
+        Ok(leaf(Value::Map(entries)))
+    }
+}
+
+fn leaf(value: Value) -> Node {
+    Node {
+        start: 0,
+        len: 0,
+        value,
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// Parse a model file's text. JSON files first pass a strict JSON syntax check, because the YAML
+/// parser would accept JSON with comments or trailing commas.
+pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result<Node, Diagnostic> {
+    if text.len() > limits.max_file_bytes {
+        return Err(Diagnostic::error(
+            codes::TOO_LARGE,
+            format!(
+                "file is {} bytes; model files are limited to {} bytes",
+                text.len(),
+                limits.max_file_bytes
+            ),
+        )
+        .help("split the model with `includes:`, or check that this is really a model file"));
+    }
+    if let Some(pos) = text.find('\0') {
+        return Err(Diagnostic::error(
+            codes::ENCODING,
+            format!("file contains a NUL byte at byte offset {pos}; this is not a text file"),
+        )
+        .label(Span::new(file, pos, 0), "binary content here"));
+    }
+    if is_json {
+        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            let offset = offset_of(text, e.line(), e.column());
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            return Err(Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {msg}"))
+                .label(Span::new(file, offset, 0), "here"));
+        }
+    }
+    if text.trim().is_empty() {
+        return Ok(Node {
+            start: 0,
+            len: 0,
+            value: Value::Null,
+        });
+    }
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: limits.max_nodes,
+            max_depth: limits.max_depth,
+            max_total_scalar_bytes: limits.max_file_bytes,
+        },
+        strict_booleans: true,
+        with_snippet: false,
+    };
+    match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
+        Ok(root) => Ok(from_spanned(root)),
+        Err(e) => Err(syntax_error(&e, text, file)),
+    }
+}
+
+fn syntax_error(e: &serde_saphyr::Error, text: &str, file: FileId) -> Diagnostic {
+    let location = e.location();
+    let offset = location
+        .map(|l| {
+            l.span().byte_offset().map_or_else(
+                || offset_of(text, l.line() as usize, l.column() as usize),
+                |b| b as usize,
+            )
+        })
+        .unwrap_or(0);
+    let mut msg = e.without_snippet().to_string();
+    // The parser appends its own position; we show ours with a snippet instead.
+    if let Some(i) = msg.find(" at line ") {
+        msg.truncate(i);
+    }
+    let lower = msg.to_lowercase();
+    let (code, help) = if lower.contains("budget") || lower.contains("limit") {
+        (
+            codes::LIMIT,
+            "the document exceeds palisade's safety limits (nesting depth, node count or alias expansion); model files never need this",
+        )
+    } else if lower.contains("tab") {
+        (codes::SYNTAX, "YAML indentation must use spaces, not tabs")
+    } else if lower.contains("duplicate") {
+        (codes::DUPLICATE_KEY, "each key may appear once per mapping")
+    } else {
+        (codes::SYNTAX, "fix the YAML syntax at this position")
+    };
+    Diagnostic::error(code, format!("invalid YAML: {msg}"))
+        .label(Span::new(file, offset.min(text.len()), 0), "here")
+        .help(help)
+}
+
+/// Byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = column.saturating_sub(1);
+            return offset
+                + l.char_indices()
+                    .nth(col)
+                    .map_or(l.len().min(l.trim_end_matches('\n').len()), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Node, Diagnostic> {
+        parse(s, FileId(0), false, &Limits::default())
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let src = "a:\n  b: hello\n";
+        let root = p(src).unwrap();
+        let Value::Map(m) = &root.value else { panic!() };
+        let Value::Map(inner) = &m[0].1.value else {
+            panic!()
+        };
+        let (k, v) = &inner[0];
+        assert_eq!(&src[k.start as usize..(k.start + k.len) as usize], "b");
+        assert_eq!(&src[v.start as usize..(v.start + v.len) as usize], "hello");
+    }
+
+    #[test]
+    fn yes_and_no_stay_strings() {
+        let root = p("a: yes\nb: y\nc: true").unwrap();
+        let Value::Map(m) = &root.value else { panic!() };
+        assert_eq!(m[0].1.value, Value::Str("yes".into()));
+        assert_eq!(m[1].1.value, Value::Str("y".into()));
+        assert_eq!(m[2].1.value, Value::Bool(true));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            s.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let err = p(&s).unwrap_err();
+        assert_eq!(err.code, codes::LIMIT, "{err:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let s = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(p(&s).is_err());
+        let s = (0..5000).fold(String::new(), |acc, i| {
+            acc + &" ".repeat(i) + "a:\n"
+        });
+        assert!(p(&s).is_err());
+    }
+
+    #[test]
+    fn nul_bytes_are_refused_with_offset() {
+        let err = p("a: b\n\0\0").unwrap_err();
+        assert_eq!(err.code, codes::ENCODING);
+        assert!(err.message.contains("offset 5"));
+    }
+
+    #[test]
+    fn json_comments_are_refused() {
+        let err = parse("{\"a\": 1, // c\n}", FileId(0), true, &Limits::default()).unwrap_err();
+        assert_eq!(err.code, codes::SYNTAX);
+    }
+}

@@ -1,0 +1,54 @@
+//! "Did you mean …?" suggestions for misspelt names.
+
+/// Levenshtein distance, capped so that long unrelated strings are cheap to reject.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate, if it is close enough to be a plausible typo.
+pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = word.to_lowercase().replace('_', "-");
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            let cl = c.to_lowercase().replace('_', "-");
+            let d = if cl == lower { 0 } else { distance(&lower, &cl) };
+            // A shared prefix of a long word also counts (`vector` for `vector-store`).
+            let prefix = lower.len() >= 4 && (cl.starts_with(&lower) || lower.starts_with(&cl));
+            (if prefix { d.min(limit) } else { d }, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let c = ["vector-store", "retriever", "llm"];
+        assert_eq!(suggest("vectr-store", c), Some("vector-store"));
+        assert_eq!(suggest("vector_store", c), Some("vector-store"));
+        assert_eq!(suggest("retreiver", c), Some("retriever"));
+        assert_eq!(suggest("database", c), None);
+        assert_eq!(suggest("", c), None);
+    }
+}

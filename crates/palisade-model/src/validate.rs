@@ -1,0 +1,470 @@
+//! Whole-model checks after merging: ids, references, boundary structure, and warnings for
+//! models that are legal but probably not what the author meant.
+
+use crate::convert::Loc;
+use crate::diag::{Diagnostic, codes};
+use crate::kinds::ComponentKind;
+use crate::model::{
+    AcceptedRisk, Boundary, Component, Control, DataAsset, Flow, Id, ModelFile, System,
+};
+use crate::source::{FileId, Span};
+use crate::suggest::suggest;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "index", rename_all = "kebab-case")]
+pub enum Element {
+    Component(usize),
+    Flow(usize),
+    DataAsset(usize),
+    Boundary(usize),
+    Control(usize),
+}
+
+impl Element {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Element::Component(_) => "component",
+            Element::Flow(_) => "flow",
+            Element::DataAsset(_) => "data asset",
+            Element::Boundary(_) => "trust boundary",
+            Element::Control(_) => "control",
+        }
+    }
+}
+
+/// A merged, validated model: the input of every later stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub system: Loc<System>,
+    pub data_assets: Vec<Loc<DataAsset>>,
+    pub components: Vec<Loc<Component>>,
+    /// Flows; each has an id (declared, or derived as `FROM->TO`).
+    pub flows: Vec<Loc<Flow>>,
+    pub boundaries: Vec<Loc<Boundary>>,
+    pub controls: Vec<Loc<Control>>,
+    pub accepted_risks: Vec<Loc<AcceptedRisk>>,
+    /// Every id and what it names.
+    #[serde(skip)]
+    pub index: BTreeMap<Id, Element>,
+    /// The boundary each boundary is nested in.
+    #[serde(skip)]
+    pub boundary_parent: BTreeMap<usize, usize>,
+    /// The innermost boundary of each component that is in one.
+    #[serde(skip)]
+    pub component_boundary: BTreeMap<usize, usize>,
+}
+
+impl Model {
+    pub fn flow_id(&self, i: usize) -> &Id {
+        // Every flow has an id after validation.
+        &self.flows[i]
+            .id
+            .as_ref()
+            .expect("validated flows have ids")
+            .value
+    }
+
+    pub fn component(&self, id: &Id) -> Option<&Loc<Component>> {
+        match self.index.get(id) {
+            Some(Element::Component(i)) => Some(&self.components[*i]),
+            _ => None,
+        }
+    }
+
+    /// The chain of boundaries around a component, innermost first.
+    pub fn boundaries_of(&self, component: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut cur = self.component_boundary.get(&component).copied();
+        while let Some(b) = cur {
+            if out.contains(&b) {
+                break;
+            }
+            out.push(b);
+            cur = self.boundary_parent.get(&b).copied();
+        }
+        out
+    }
+}
+
+pub(crate) fn validate(
+    system: Loc<System>,
+    files: Vec<(FileId, ModelFile)>,
+    broken_ids: &[String],
+) -> (Model, Vec<Diagnostic>) {
+    let mut m = Model {
+        system,
+        data_assets: Vec::new(),
+        components: Vec::new(),
+        flows: Vec::new(),
+        boundaries: Vec::new(),
+        controls: Vec::new(),
+        accepted_risks: Vec::new(),
+        index: BTreeMap::new(),
+        boundary_parent: BTreeMap::new(),
+        component_boundary: BTreeMap::new(),
+    };
+    for (_, f) in files {
+        m.data_assets.extend(f.data_assets);
+        m.components.extend(f.components);
+        m.flows.extend(f.flows);
+        m.boundaries.extend(f.boundaries);
+        m.controls.extend(f.controls);
+        m.accepted_risks.extend(f.accepted_risks);
+    }
+    let mut v = Validator {
+        diags: Vec::new(),
+        spans: BTreeMap::new(),
+        broken: broken_ids.iter().cloned().collect(),
+    };
+    v.index(&mut m);
+    v.references(&m);
+    v.boundaries(&mut m);
+    v.warnings(&m);
+    (m, v.diags)
+}
+
+struct Validator {
+    diags: Vec<Diagnostic>,
+    spans: BTreeMap<Id, Span>,
+    /// Ids of elements that failed to read (already reported).
+    broken: BTreeSet<String>,
+}
+
+impl Validator {
+    fn define(&mut self, m: &mut Model, id: &Loc<Id>, el: Element) {
+        if let Some(prev) = m.index.get(&id.value) {
+            let first = self.spans[&id.value];
+            let mut d = Diagnostic::error(
+                codes::DUPLICATE_ID,
+                format!("duplicate id `{}`", id.value),
+            )
+            .label(id.span, format!("this {} reuses the id", el.noun()))
+            .label(first, format!("first defined here, as a {}", prev.noun()));
+            d = if matches!(el, Element::Flow(_)) && matches!(prev, Element::Flow(_)) {
+                d.help("two flows join the same components: give each an `id`")
+            } else {
+                d.help("ids are shared by all elements of a model, across included files")
+            };
+            self.diags.push(d);
+            return;
+        }
+        m.index.insert(id.value.clone(), el);
+        self.spans.insert(id.value.clone(), id.span);
+    }
+
+    fn index(&mut self, m: &mut Model) {
+        let ids: Vec<_> = m.data_assets.iter().map(|a| a.id.clone()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.define(m, id, Element::DataAsset(i));
+        }
+        let ids: Vec<_> = m.components.iter().map(|c| c.id.clone()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.define(m, id, Element::Component(i));
+        }
+        for i in 0..m.flows.len() {
+            let f = &mut m.flows[i];
+            if f.id.is_none() {
+                let derived = Id(format!("{}->{}", f.from.value, f.to.value));
+                f.value.id = Some(Loc::new(derived, f.from.span));
+            }
+            let id = f.id.clone().expect("just set");
+            self.define(m, &id, Element::Flow(i));
+        }
+        let ids: Vec<_> = m.boundaries.iter().map(|b| b.id.clone()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.define(m, id, Element::Boundary(i));
+        }
+        let ids: Vec<_> = m.controls.iter().map(|c| c.id.clone()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            self.define(m, id, Element::Control(i));
+        }
+    }
+
+    /// Check that `id` names an element of one of the `wanted` types.
+    fn reference(&mut self, m: &Model, id: &Loc<Id>, wanted: &[&str], context: &str) -> bool {
+        match m.index.get(&id.value) {
+            Some(el) if wanted.contains(&el.noun()) => true,
+            Some(el) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        codes::WRONG_REFERENCE,
+                        format!(
+                            "{context} must name a {}, but `{}` is a {}",
+                            wanted.join(" or "),
+                            id.value,
+                            el.noun()
+                        ),
+                    )
+                    .label(id.span, format!("a {}", el.noun()))
+                    .label(self.spans[&id.value], "defined here"),
+                );
+                false
+            }
+            None if self.broken.contains(id.value.as_str()) => false,
+            None => {
+                let candidates = m
+                    .index
+                    .iter()
+                    .filter(|(_, el)| wanted.contains(&el.noun()))
+                    .map(|(k, _)| k.as_str());
+                let mut d = Diagnostic::error(
+                    codes::UNKNOWN_REFERENCE,
+                    format!("{context} names unknown {} `{}`", wanted.join(" or "), id.value),
+                )
+                .label(id.span, "no element has this id");
+                d = match suggest(id.value.as_str(), candidates) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "declare a {} with `id: {}`, or fix the name",
+                        wanted[0], id.value
+                    )),
+                };
+                self.diags.push(d);
+                false
+            }
+        }
+    }
+
+    fn references(&mut self, m: &Model) {
+        for c in &m.components {
+            for a in &c.data {
+                self.reference(m, a, &["data asset"], "component `data`");
+            }
+        }
+        for f in &m.flows {
+            self.reference(m, &f.from, &["component"], "flow `from`");
+            self.reference(m, &f.to, &["component"], "flow `to`");
+            for a in f.data.iter().chain(&f.returns) {
+                self.reference(m, a, &["data asset"], "flow data");
+            }
+        }
+        for b in &m.boundaries {
+            for c in &b.contains {
+                self.reference(m, c, &["component"], "boundary `contains`");
+            }
+            for c in &b.boundaries {
+                self.reference(m, c, &["trust boundary"], "boundary `boundaries`");
+            }
+        }
+        for c in &m.controls {
+            for t in &c.applies_to {
+                self.reference(
+                    m,
+                    t,
+                    &["component", "flow", "data asset", "trust boundary"],
+                    "control `applies_to`",
+                );
+            }
+        }
+    }
+
+    fn boundaries(&mut self, m: &mut Model) {
+        let idx = |m: &Model, id: &Id| match m.index.get(id) {
+            Some(Element::Boundary(i)) => Some(*i),
+            _ => None,
+        };
+        // Nesting: each boundary has at most one parent.
+        let mut parent_span: BTreeMap<usize, Span> = BTreeMap::new();
+        for (bi, b) in m.boundaries.iter().enumerate() {
+            for child in &b.boundaries {
+                let Some(ci) = idx(m, &child.value) else {
+                    continue;
+                };
+                if let Some(&prev) = m.boundary_parent.get(&ci) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            codes::BOUNDARY_PARENTS,
+                            format!(
+                                "boundary `{}` is nested in both `{}` and `{}`",
+                                child.value, m.boundaries[prev].id.value, b.id.value
+                            ),
+                        )
+                        .label(child.span, "second parent")
+                        .label(parent_span[&ci], "first parent")
+                        .help("trust boundaries form a tree: nest each boundary in one parent"),
+                    );
+                    continue;
+                }
+                m.boundary_parent.insert(ci, bi);
+                parent_span.insert(ci, child.span);
+            }
+        }
+        // Cycles in nesting.
+        let mut reported = BTreeSet::new();
+        for start in 0..m.boundaries.len() {
+            let mut path = vec![start];
+            let mut cur = start;
+            while let Some(&p) = m.boundary_parent.get(&cur) {
+                if let Some(pos) = path.iter().position(|&x| x == p) {
+                    let cycle: BTreeSet<usize> = path[pos..].iter().copied().collect();
+                    if reported.insert(cycle.iter().copied().min().unwrap_or(p)) {
+                        let names: Vec<String> = path[pos..]
+                            .iter()
+                            .chain(std::iter::once(&p))
+                            .map(|&i| format!("`{}`", m.boundaries[i].id.value))
+                            .collect();
+                        let child = path[pos..].last().copied().unwrap_or(p);
+                        self.diags.push(
+                            Diagnostic::error(
+                                codes::BOUNDARY_CYCLE,
+                                format!("trust boundaries nest in a cycle: {}", names.join(" inside ")),
+                            )
+                            .label(parent_span[&child], "closes the cycle")
+                            .help("a boundary cannot contain itself, directly or through others"),
+                        );
+                    }
+                    for &c in &cycle {
+                        m.boundary_parent.remove(&c);
+                    }
+                    break;
+                }
+                path.push(p);
+                cur = p;
+            }
+        }
+        // Membership: a component may be in several boundaries only if they nest.
+        let mut member_of: BTreeMap<usize, Vec<(usize, Span)>> = BTreeMap::new();
+        for (bi, b) in m.boundaries.iter().enumerate() {
+            for c in &b.contains {
+                if let Some(Element::Component(ci)) = m.index.get(&c.value) {
+                    member_of.entry(*ci).or_default().push((bi, c.span));
+                }
+            }
+        }
+        let ancestors = |m: &Model, b: usize| {
+            let mut out = vec![b];
+            let mut cur = b;
+            while let Some(&p) = m.boundary_parent.get(&cur) {
+                if out.contains(&p) {
+                    break;
+                }
+                out.push(p);
+                cur = p;
+            }
+            out
+        };
+        for (ci, list) in member_of {
+            // The innermost is the one whose ancestor chain is longest.
+            let mut best = list[0];
+            for &(b, span) in &list[1..] {
+                let (ab, abest) = (ancestors(m, b), ancestors(m, best.0));
+                if ab.contains(&best.0) {
+                    best = (b, span);
+                } else if !abest.contains(&b) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            codes::BOUNDARY_OVERLAP,
+                            format!(
+                                "component `{}` is in two trust boundaries that do not nest: `{}` and `{}`",
+                                m.components[ci].id.value,
+                                m.boundaries[best.0].id.value,
+                                m.boundaries[b].id.value
+                            ),
+                        )
+                        .label(span, "second boundary")
+                        .label(best.1, "first boundary")
+                        .help("a component sits in one place: keep it in one boundary, or nest one boundary in the other"),
+                    );
+                }
+            }
+            m.component_boundary.insert(ci, best.0);
+        }
+    }
+
+    fn warnings(&mut self, m: &Model) {
+        let mut inbound = vec![0usize; m.components.len()];
+        let mut touched = vec![false; m.components.len()];
+        let mut used_assets = BTreeSet::new();
+        for f in &m.flows {
+            let from = m.index.get(&f.from.value);
+            let to = m.index.get(&f.to.value);
+            if let Some(Element::Component(i)) = from {
+                touched[*i] = true;
+            }
+            if let Some(Element::Component(i)) = to {
+                touched[*i] = true;
+                inbound[*i] += 1;
+            }
+            if f.from.value == f.to.value {
+                self.diags.push(
+                    Diagnostic::warning(codes::SELF_FLOW, "flow from a component to itself")
+                        .label(f.to.span, "same as `from`")
+                        .help("model the parts as separate components, or remove the flow"),
+                );
+            }
+            for a in f.data.iter().chain(&f.returns) {
+                used_assets.insert(a.value.clone());
+            }
+        }
+        for c in &m.components {
+            for a in &c.data {
+                used_assets.insert(a.value.clone());
+            }
+        }
+        for c in &m.controls {
+            for a in &c.applies_to {
+                used_assets.insert(a.value.clone());
+            }
+        }
+        for (i, c) in m.components.iter().enumerate() {
+            let kind = c.kind.value;
+            if (kind.is_model() || kind == ComponentKind::Agent) && inbound[i] == 0 && touched[i] {
+                self.diags.push(
+                    Diagnostic::warning(
+                        codes::UNREACHED_MODEL,
+                        format!("no flow reaches {kind} `{}`", c.id.value),
+                    )
+                    .label(c.id.span, "nothing sends input here")
+                    .help("add the flow that carries its input, so threats through that input are found"),
+                );
+            } else if !touched[i] && kind != ComponentKind::Library {
+                self.diags.push(
+                    Diagnostic::warning(
+                        codes::ISOLATED,
+                        format!("component `{}` takes part in no flow", c.id.value),
+                    )
+                    .label(c.id.span, "isolated")
+                    .help("connect it with a flow, or remove it: threats are found along flows"),
+                );
+            }
+            if matches!(
+                kind,
+                ComponentKind::Tool | ComponentKind::McpServer | ComponentKind::Agent
+            ) && c.owner.is_none()
+            {
+                self.diags.push(
+                    Diagnostic::warning(codes::NO_OWNER, format!("{kind} `{}` has no owner", c.id.value))
+                        .label(c.id.span, "who answers for what it does?")
+                        .help("add `owner:`: tools and agents act on the organisation's behalf"),
+                );
+            }
+        }
+        for a in &m.data_assets {
+            if !used_assets.contains(&a.id.value) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        codes::UNUSED_ASSET,
+                        format!("data asset `{}` is used by no component or flow", a.id.value),
+                    )
+                    .label(a.id.span, "unused")
+                    .help("list it in a component's `data` or a flow's `data`, or remove it"),
+                );
+            }
+        }
+        for b in &m.boundaries {
+            if b.contains.is_empty() && b.boundaries.is_empty() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        codes::EMPTY_BOUNDARY,
+                        format!("trust boundary `{}` contains nothing", b.id.value),
+                    )
+                    .label(b.id.span, "empty")
+                    .help("list its components in `contains:`"),
+                );
+            }
+        }
+    }
+}
