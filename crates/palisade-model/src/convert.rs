@@ -32,10 +32,10 @@ impl<'a> Cx<'a> {
 
     /// Remember the id of an element that failed to convert.
     pub fn note_broken(&mut self, map: &MapNode) {
-        if let Some(id) = map.get("id") {
-            if let Value::Str(s) = &id.value {
-                self.broken_ids.push(s.clone());
-            }
+        if let Some(id) = map.get("id")
+            && let Value::Str(s) = &id.value
+        {
+            self.broken_ids.push(s.clone());
         }
     }
 
@@ -97,7 +97,8 @@ impl<'a> Cx<'a> {
                 self.push(d);
                 continue;
             }
-            out.entries.push((fields[fields.iter().position(|f| *f == key)?], k, v));
+            out.entries
+                .push((fields[fields.iter().position(|f| *f == key)?], k, v));
         }
         Some(out)
     }
@@ -135,6 +136,9 @@ impl<'n> MapNode<'n> {
 pub trait FromNode: Sized {
     /// What a user must write, as used in "expected …" messages and the reference docs.
     fn expected() -> Cow<'static, str>;
+
+    /// Whether a field of this type must be written.
+    const REQUIRED: bool = true;
 
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self>;
 
@@ -246,6 +250,7 @@ impl FromNode for f64 {
 }
 
 impl<T: FromNode> FromNode for Option<T> {
+    const REQUIRED: bool = false;
     fn expected() -> Cow<'static, str> {
         T::expected()
     }
@@ -263,6 +268,7 @@ impl<T: FromNode> FromNode for Option<T> {
 }
 
 impl<T: FromNode> FromNode for Vec<T> {
+    const REQUIRED: bool = false;
     fn expected() -> Cow<'static, str> {
         format!("a list of {}", strip_article(&T::expected())).into()
     }
@@ -320,6 +326,7 @@ impl<T> Deref for Loc<T> {
 }
 
 impl<T: FromNode> FromNode for Loc<T> {
+    const REQUIRED: bool = T::REQUIRED;
     fn expected() -> Cow<'static, str> {
         T::expected()
     }
@@ -379,6 +386,15 @@ macro_rules! model_struct {
         impl $name {
             /// Field names as written in a model file.
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+
+            /// Each field with what a user must write there (for the reference docs).
+            pub fn field_types() -> Vec<(&'static str, std::borrow::Cow<'static, str>, bool)> {
+                vec![$((
+                    stringify!($field),
+                    <$ty as $crate::convert::FromNode>::expected(),
+                    <$ty as $crate::convert::FromNode>::REQUIRED,
+                )),*]
+            }
         }
 
         impl $crate::convert::FromNode for $name {
@@ -443,6 +459,13 @@ macro_rules! model_enum {
             }
         }
 
+        impl $crate::convert::ModelEnum for $name {
+            const LABEL: &'static str = $label;
+            fn values() -> Vec<(&'static str, &'static str)> {
+                Self::ALL.iter().map(|v| (v.as_str(), v.doc())).collect()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -464,9 +487,17 @@ macro_rules! model_enum {
     };
 }
 
+/// A closed set of values declared with [`model_enum!`].
+pub trait ModelEnum {
+    /// What a value of this set is called in messages ("protocol", "component kind").
+    const LABEL: &'static str;
+    /// Each value with its one-line description.
+    fn values() -> Vec<(&'static str, &'static str)>;
+}
+
 /// Shared body of enum conversion: returns the matching name or reports the allowed ones.
-pub fn enum_from_node<'n>(
-    node: &'n Node,
+pub fn enum_from_node(
+    node: &Node,
     cx: &mut Cx,
     label: &str,
     names: &'static [&'static str],

@@ -129,7 +129,8 @@ pub struct Period {
 impl Period {
     pub fn parse(s: &str) -> Result<Period, String> {
         let s = s.trim();
-        let bad = || format!("`{s}` is not a period; write a number and a unit: 30d, 12w, 6m or 1y");
+        let bad =
+            || format!("`{s}` is not a period; write a number and a unit: 30d, 12w, 6m or 1y");
         let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?);
         let count: u32 = num.parse().map_err(|_| bad())?;
         let unit = match unit {
@@ -143,7 +144,9 @@ impl Period {
             return Err(format!("`{s}`: a review period must be longer than zero"));
         }
         if count > 100_000 {
-            return Err(format!("`{s}`: a review period that long is not a review period"));
+            return Err(format!(
+                "`{s}`: a review period that long is not a review period"
+            ));
         }
         Ok(Period { count, unit })
     }
@@ -179,9 +182,18 @@ mod tests {
     #[test]
     fn periods_add_calendar_units() {
         let d = Date::parse("2026-01-31").unwrap();
-        assert_eq!(d.add_period(Period::parse("1m").unwrap()).to_string(), "2026-02-28");
-        assert_eq!(d.add_period(Period::parse("90d").unwrap()).to_string(), "2026-05-01");
-        assert_eq!(d.add_period(Period::parse("1y").unwrap()).to_string(), "2027-01-31");
+        assert_eq!(
+            d.add_period(Period::parse("1m").unwrap()).to_string(),
+            "2026-02-28"
+        );
+        assert_eq!(
+            d.add_period(Period::parse("90d").unwrap()).to_string(),
+            "2026-05-01"
+        );
+        assert_eq!(
+            d.add_period(Period::parse("1y").unwrap()).to_string(),
+            "2027-01-31"
+        );
         assert!(Period::parse("0d").is_err());
         assert!(Period::parse("3 months").is_err());
     }

@@ -97,7 +97,10 @@ use ComponentKind as K;
 impl ComponentKind {
     /// Kinds that execute a trained model.
     pub fn is_model(self) -> bool {
-        matches!(self, K::Model | K::Llm | K::EmbeddingModel | K::InferenceEndpoint)
+        matches!(
+            self,
+            K::Model | K::Llm | K::EmbeddingModel | K::InferenceEndpoint
+        )
     }
 
     /// Kinds that accept requests from others (where exposure and authentication make sense).
@@ -286,7 +289,16 @@ mod tests {
 
     #[test]
     fn every_kind_specific_attribute_is_a_component_field() {
-        let general = ["id", "kind", "name", "description", "owner", "tags", "technology", "data"];
+        let general = [
+            "id",
+            "kind",
+            "name",
+            "description",
+            "owner",
+            "tags",
+            "technology",
+            "data",
+        ];
         for f in Component::FIELDS {
             let listed = attribute_kinds(f).is_some();
             assert!(

@@ -135,9 +135,9 @@ pub fn load(path: &Path, fs: &dyn FileSystem, limits: Limits) -> Loaded {
     if let Some(root) = root {
         // Validate even when some elements failed to read, to report every problem at once;
         // the model is only returned when there are no errors at all.
-        let system = loader.root_system(root).unwrap_or_else(|| {
-            Loc::new(placeholder_system(), Span::new(root, 0, 0))
-        });
+        let system = loader
+            .root_system(root)
+            .unwrap_or_else(|| Loc::new(placeholder_system(), Span::new(root, 0, 0)));
         let files = std::mem::take(&mut loader.files);
         let (m, d) = validate(system, files, &loader.broken_ids);
         loader.diags.extend(d);
@@ -145,7 +145,9 @@ pub fn load(path: &Path, fs: &dyn FileSystem, limits: Limits) -> Loaded {
     }
     let mut diagnostics = loader.diags;
     diag::sort(&mut diagnostics);
-    let failed = diagnostics.iter().any(|d| d.severity == diag::Severity::Error);
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.severity == diag::Severity::Error);
     Loaded {
         sources: loader.sources,
         diagnostics,
@@ -200,13 +202,12 @@ impl Loader<'_> {
         }
         self.seen.push(canonical.clone());
 
-        let text = match self.read_text(path, included_at) {
-            Some(t) => t,
-            None => return None,
-        };
+        let text = self.read_text(path, included_at)?;
         let file = self.sources.add(path.to_path_buf(), text);
         let text = self.sources.get(file).text.clone();
-        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let node = match parse(&text, file, is_json, &self.limits) {
             Ok(n) => n,
             Err(d) => {
@@ -222,29 +223,29 @@ impl Loader<'_> {
             );
             return None;
         }
-        if included_at.is_none() {
-            if let crate::node::Value::Map(entries) = &node.value {
-                self.root_declares_system = entries
-                    .iter()
-                    .any(|(k, _)| k.value == crate::node::Value::Str("system".into()));
-            }
+        if included_at.is_none()
+            && let crate::node::Value::Map(entries) = &node.value
+        {
+            self.root_declares_system = entries
+                .iter()
+                .any(|(k, _)| k.value == crate::node::Value::Str("system".into()));
         }
         let mut cx = Cx::new(file, &text);
         let parsed = ModelFile::from_node(&node, &mut cx);
         self.diags.append(&mut cx.diags);
         self.broken_ids.append(&mut cx.broken_ids);
         let parsed = parsed?;
-        if let Some(v) = &parsed.format_version {
-            if v.value != 1 {
-                self.diags.push(
-                    Diagnostic::error(
-                        codes::INVALID_VALUE,
-                        format!("unsupported format_version {}", v.value),
-                    )
-                    .label(v.span, "this version of palisade reads format 1")
-                    .help("remove the line or set `format_version: 1`"),
-                );
-            }
+        if let Some(v) = &parsed.format_version
+            && v.value != 1
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    codes::INVALID_VALUE,
+                    format!("unsupported format_version {}", v.value),
+                )
+                .label(v.span, "this version of palisade reads format 1")
+                .help("remove the line or set `format_version: 1`"),
+            );
         }
 
         self.stack.push(canonical);
@@ -295,11 +296,21 @@ impl Loader<'_> {
             Ok(s) => Some(s),
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
+                let before = &e.as_bytes()[..at];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line_start = before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
+                let column = String::from_utf8_lossy(&before[line_start..])
+                    .chars()
+                    .count()
+                    + 1;
                 self.diags.push(
                     with_label(Diagnostic::error(
                         codes::ENCODING,
                         format!(
-                            "`{}` is not UTF-8 text: invalid byte at byte offset {at}",
+                            "`{}` is not UTF-8 text: invalid byte at byte offset {at} (line {line}, column {column})",
                             path.display()
                         ),
                     ))

@@ -1350,17 +1350,18 @@ fn check_component(c: &Component, map: &MapNode, cx: &mut Cx) {
             );
         }
     }
-    if let Some(h) = &c.human_approval {
-        if c.actions.is_empty() && h.value != HumanApproval::None {
-            cx.push(
-                Diagnostic::warning(
-                    codes::INCONSISTENT,
-                    "`human_approval` is set but the tool lists no `actions`",
-                )
-                .label(h.span, "approval of what?")
-                .help("list what the tool can do in `actions:` so its risk can be judged"),
-            );
-        }
+    if let Some(h) = &c.human_approval
+        && c.actions.is_empty()
+        && h.value != HumanApproval::None
+    {
+        cx.push(
+            Diagnostic::warning(
+                codes::INCONSISTENT,
+                "`human_approval` is set but the tool lists no `actions`",
+            )
+            .label(h.span, "approval of what?")
+            .help("list what the tool can do in `actions:` so its risk can be judged"),
+        );
     }
 }
 
@@ -1452,14 +1453,17 @@ model_struct! {
 }
 
 fn check_control(c: &Control, map: &MapNode, cx: &mut Cx) {
-    if let Some(e) = &c.effectiveness {
-        if !(0.0..=1.0).contains(&e.value) {
-            cx.push(
-                Diagnostic::error(codes::INVALID_VALUE, "effectiveness must be between 0 and 1")
-                    .label(e.span, format!("{} is out of range", e.value))
-                    .help("0.5 means the control halves the risk it addresses"),
-            );
-        }
+    if let Some(e) = &c.effectiveness
+        && !(0.0..=1.0).contains(&e.value)
+    {
+        cx.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                "effectiveness must be between 0 and 1",
+            )
+            .label(e.span, format!("{} is out of range", e.value))
+            .help("0.5 means the control halves the risk it addresses"),
+        );
     }
     if c.applies_to.is_empty() {
         cx.push(
@@ -1517,17 +1521,20 @@ fn check_acceptance(a: &AcceptedRisk, map: &MapNode, cx: &mut Cx) {
             .help("risk acceptances must be reviewed: add `review_every: 90d` or `expires: YYYY-MM-DD`"),
         );
     }
-    if let Some(exp) = &a.expires {
-        if exp.value <= a.accepted_on.value {
-            cx.push(
-                Diagnostic::error(
-                    codes::ACCEPTANCE,
-                    "the acceptance expires before it was accepted",
-                )
-                .label(exp.span, format!("expires {}", exp.value))
-                .label(a.accepted_on.span, format!("accepted {}", a.accepted_on.value)),
-            );
-        }
+    if let Some(exp) = &a.expires
+        && exp.value <= a.accepted_on.value
+    {
+        cx.push(
+            Diagnostic::error(
+                codes::ACCEPTANCE,
+                "the acceptance expires before it was accepted",
+            )
+            .label(exp.span, format!("expires {}", exp.value))
+            .label(
+                a.accepted_on.span,
+                format!("accepted {}", a.accepted_on.value),
+            ),
+        );
     }
     for (field, text) in [
         ("justification", &a.justification),

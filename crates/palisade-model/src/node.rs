@@ -216,14 +216,15 @@ pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result
         )
         .label(Span::new(file, pos, 0), "binary content here"));
     }
-    if is_json {
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            let offset = offset_of(text, e.line(), e.column());
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            return Err(Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {msg}"))
-                .label(Span::new(file, offset, 0), "here"));
-        }
+    if is_json && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        let offset = offset_of(text, e.line(), e.column());
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        return Err(
+            Diagnostic::error(codes::SYNTAX, format!("invalid JSON: {msg}"))
+                .label(Span::new(file, offset, 0), "here")
+                .help("strict JSON has no comments and no trailing commas; use YAML for those"),
+        );
     }
     if text.trim().is_empty() {
         return Ok(Node {
@@ -262,16 +263,26 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str, file: FileId) -> Diagnostic
     if let Some(i) = msg.find(" at line ") {
         msg.truncate(i);
     }
+    // Drop hints addressed to programmers using the parser library.
+    if let Some(i) = msg.find(", set ") {
+        msg.truncate(i);
+    }
     let lower = msg.to_lowercase();
-    let (code, help) = if lower.contains("budget") || lower.contains("limit") {
+    let (code, help) = if lower.contains("multiple yaml documents") {
+        msg = "a second YAML document (`---`) follows the first".into();
+        (
+            codes::SYNTAX,
+            "a model file holds one document; split documents into files and use `includes:`",
+        )
+    } else if lower.contains("duplicate") {
+        (codes::DUPLICATE_KEY, "each key may appear once per mapping")
+    } else if lower.contains("budget") || lower.contains("limit") {
         (
             codes::LIMIT,
             "the document exceeds palisade's safety limits (nesting depth, node count or alias expansion); model files never need this",
         )
-    } else if lower.contains("tab") {
+    } else if lower.contains("tabs") {
         (codes::SYNTAX, "YAML indentation must use spaces, not tabs")
-    } else if lower.contains("duplicate") {
-        (codes::DUPLICATE_KEY, "each key may appear once per mapping")
     } else {
         (codes::SYNTAX, "fix the YAML syntax at this position")
     };
@@ -343,9 +354,7 @@ mod tests {
     fn deep_nesting_is_refused() {
         let s = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(p(&s).is_err());
-        let s = (0..5000).fold(String::new(), |acc, i| {
-            acc + &" ".repeat(i) + "a:\n"
-        });
+        let s = (0..5000).fold(String::new(), |acc, i| acc + &" ".repeat(i) + "a:\n");
         assert!(p(&s).is_err());
     }
 

@@ -1,20 +1,31 @@
 //! "Did you mean …?" suggestions for misspelt names.
 
-/// Levenshtein distance, capped so that long unrelated strings are cheap to reject.
+/// Edit distance where swapping two neighbouring characters counts as one edit
+/// (optimal string alignment), since transpositions are the commonest typo.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
     for i in 1..=a.len() {
-        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    d[a.len() * w + b.len()]
 }
 
 /// The closest candidate, if it is close enough to be a plausible typo.
@@ -28,7 +39,11 @@ where
         .into_iter()
         .map(|c| {
             let cl = c.to_lowercase().replace('_', "-");
-            let d = if cl == lower { 0 } else { distance(&lower, &cl) };
+            let d = if cl == lower {
+                0
+            } else {
+                distance(&lower, &cl)
+            };
             // A shared prefix of a long word also counts (`vector` for `vector-store`).
             let prefix = lower.len() >= 4 && (cl.starts_with(&lower) || lower.starts_with(&cl));
             (if prefix { d.min(limit) } else { d }, c)
@@ -48,6 +63,7 @@ mod tests {
         assert_eq!(suggest("vectr-store", c), Some("vector-store"));
         assert_eq!(suggest("vector_store", c), Some("vector-store"));
         assert_eq!(suggest("retreiver", c), Some("retriever"));
+        assert_eq!(suggest("lml", c), Some("llm"));
         assert_eq!(suggest("database", c), None);
         assert_eq!(suggest("", c), None);
     }

@@ -137,12 +137,10 @@ impl Validator {
     fn define(&mut self, m: &mut Model, id: &Loc<Id>, el: Element) {
         if let Some(prev) = m.index.get(&id.value) {
             let first = self.spans[&id.value];
-            let mut d = Diagnostic::error(
-                codes::DUPLICATE_ID,
-                format!("duplicate id `{}`", id.value),
-            )
-            .label(id.span, format!("this {} reuses the id", el.noun()))
-            .label(first, format!("first defined here, as a {}", prev.noun()));
+            let mut d =
+                Diagnostic::error(codes::DUPLICATE_ID, format!("duplicate id `{}`", id.value))
+                    .label(id.span, format!("this {} reuses the id", el.noun()))
+                    .label(first, format!("first defined here, as a {}", prev.noun()));
             d = if matches!(el, Element::Flow(_)) && matches!(prev, Element::Flow(_)) {
                 d.help("two flows join the same components: give each an `id`")
             } else {
@@ -212,7 +210,11 @@ impl Validator {
                     .map(|(k, _)| k.as_str());
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_REFERENCE,
-                    format!("{context} names unknown {} `{}`", wanted.join(" or "), id.value),
+                    format!(
+                        "{context} names unknown {} `{}`",
+                        wanted.join(" or "),
+                        id.value
+                    ),
                 )
                 .label(id.span, "no element has this id");
                 d = match suggest(id.value.as_str(), candidates) {
@@ -310,7 +312,10 @@ impl Validator {
                         self.diags.push(
                             Diagnostic::error(
                                 codes::BOUNDARY_CYCLE,
-                                format!("trust boundaries nest in a cycle: {}", names.join(" inside ")),
+                                format!(
+                                    "trust boundaries nest in a cycle: {}",
+                                    names.join(" inside ")
+                                ),
                             )
                             .label(parent_span[&child], "closes the cycle")
                             .help("a boundary cannot contain itself, directly or through others"),
@@ -436,9 +441,12 @@ impl Validator {
             ) && c.owner.is_none()
             {
                 self.diags.push(
-                    Diagnostic::warning(codes::NO_OWNER, format!("{kind} `{}` has no owner", c.id.value))
-                        .label(c.id.span, "who answers for what it does?")
-                        .help("add `owner:`: tools and agents act on the organisation's behalf"),
+                    Diagnostic::warning(
+                        codes::NO_OWNER,
+                        format!("{kind} `{}` has no owner", c.id.value),
+                    )
+                    .label(c.id.span, "who answers for what it does?")
+                    .help("add `owner:`: tools and agents act on the organisation's behalf"),
                 );
             }
         }
@@ -447,7 +455,10 @@ impl Validator {
                 self.diags.push(
                     Diagnostic::warning(
                         codes::UNUSED_ASSET,
-                        format!("data asset `{}` is used by no component or flow", a.id.value),
+                        format!(
+                            "data asset `{}` is used by no component or flow",
+                            a.id.value
+                        ),
                     )
                     .label(a.id.span, "unused")
                     .help("list it in a component's `data` or a flow's `data`, or remove it"),

@@ -79,9 +79,7 @@ pub fn run(args: CheckArgs, style: Style) -> u8 {
     for path in &args.files {
         let mut loaded = palisade_model::load(path, &RealFs, Limits::default());
         if args.quiet {
-            loaded
-                .diagnostics
-                .retain(|d| d.severity == Severity::Error);
+            loaded.diagnostics.retain(|d| d.severity == Severity::Error);
         }
         let errors = loaded
             .diagnostics
@@ -104,7 +102,11 @@ pub fn run(args: CheckArgs, style: Style) -> u8 {
                     plural(s.components, "component"),
                     plural(s.flows, "flow"),
                     plural(s.data_assets, "data asset"),
-                    plural(s.boundaries, "trust boundary"),
+                    if s.boundaries == 1 {
+                        "1 trust boundary".to_string()
+                    } else {
+                        format!("{} trust boundaries", s.boundaries)
+                    },
                     plural(s.controls, "control"),
                     if warnings > 0 {
                         format!(" ({})", plural(warnings, "warning"))
