@@ -102,6 +102,9 @@ bad!(
 );
 bad!(non_utf8, b"system:\n  name: caf\xe9\n  criticality: low\n");
 bad!(nul_bytes, b"system:\n  name: S\n\x00\x00\x00");
+bad!(serves_wrong_kind, b"system:\n  name: S\n  criticality: low\ncomponents:\n  - id: db\n    kind: datastore\n  - id: api\n    kind: inference-endpoint\n    serves: db\nflows:\n  - from: api\n    to: db\n");
+bad!(invoked_by_unknown, b"system:\n  name: S\n  criticality: low\ncomponents:\n  - id: agent\n    kind: agent\n    owner: me\n  - id: mail\n    kind: tool\n    owner: me\n    actions: [send-external]\n    invoked_by: [agnt]\nflows:\n  - from: agent\n    to: mail\n");
+bad!(comma_in_flow_mapping, b"system:\n  name: S\n  criticality: low\ndata_assets:\n  - {id: d, classification: internal, description: notes, drafts and replies}\n");
 bad!(scalar_document, b"just a string\n");
 
 #[test]

@@ -92,6 +92,9 @@ impl<'a> Cx<'a> {
                 .label(self.span(k), "not a field of this element");
                 d = match suggest(&key, fields.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None if key.contains(' ') => d.help(
+                        "a comma inside `{ … }` ends the value before it; put text with commas in quotes",
+                    ),
                     None => d.help(format!("known fields: {}", fields.join(", "))),
                 };
                 self.push(d);

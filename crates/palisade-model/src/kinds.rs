@@ -217,7 +217,6 @@ pub fn attribute_kinds(attribute: &str) -> Option<&'static [ComponentKind]> {
         K::EmbeddingModel,
         K::InferenceEndpoint,
         K::Agent,
-        K::VectorStore,
     ];
     const REACHABLE: &[K] = &[
         K::WebApp,
@@ -255,6 +254,10 @@ pub fn attribute_kinds(attribute: &str) -> Option<&'static [ComponentKind]> {
         "exposure" | "authentication" | "authorization" | "multi_tenant" => REACHABLE,
         "rate_limit" | "query_monitoring" => QUERYABLE,
         "hosting" => HOSTED,
+        "serves" => &[K::InferenceEndpoint, K::Model, K::Llm, K::EmbeddingModel],
+        "stored_in" => &[K::ModelArtifact, K::Dataset],
+        "invoked_by" | "approval_for" => TOOLS,
+        "inspects" => GUARDRAILS,
         "task" | "modality" => TRAINED,
         "confidence_output" | "score_precision" => &[K::Model, K::Llm, K::InferenceEndpoint],
         "output_review" | "decisions" => MODEL_OUTPUT,

@@ -1185,6 +1185,12 @@ model_struct! {
         /// Who runs the model.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub hosting: Option<Loc<ModelHosting>>,
+        /// The model or model artifact this component executes (links serving to lineage).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub serves: Option<Loc<Id>>,
+        /// Where this artifact or dataset is stored (a registry, datastore or feature store).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stored_in: Option<Loc<Id>>,
         /// What the model does.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub task: Option<Loc<Task>>,
@@ -1266,6 +1272,12 @@ model_struct! {
         /// When a person approves the tool's actions.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub human_approval: Option<Loc<HumanApproval>>,
+        /// The actions a person must approve (overrides `human_approval` for the listed ones).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub approval_for: Vec<Loc<Action>>,
+        /// The models or agents that decide when to call the tool (their input steers it).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub invoked_by: Vec<Loc<Id>>,
         /// Whose authority the tool acts with.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub credentials: Option<Loc<Credentials>>,
@@ -1287,6 +1299,9 @@ model_struct! {
         /// What the guardrail checks.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         pub checks: Vec<Loc<GuardrailCheck>>,
+        /// The data assets the guardrail sees (content it does not inspect passes unchecked).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub inspects: Vec<Loc<Id>>,
         /// What the guardrail does when it detects something.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub on_detection: Option<Loc<OnDetection>>,
@@ -1347,6 +1362,21 @@ fn check_component(c: &Component, map: &MapNode, cx: &mut Cx) {
                 )
                 .label(p.span, "has no effect")
                 .help("set `confidence_output: scores` (or logits/logprobs), or remove it"),
+            );
+        }
+    }
+    for a in &c.approval_for {
+        if !c.actions.iter().any(|x| x.value == a.value) {
+            cx.push(
+                Diagnostic::warning(
+                    codes::INCONSISTENT,
+                    format!(
+                        "`approval_for` lists `{}`, which is not among the tool's `actions`",
+                        a.value
+                    ),
+                )
+                .label(a.span, "the tool cannot do this")
+                .help("add it to `actions`, or remove it from `approval_for`"),
             );
         }
     }

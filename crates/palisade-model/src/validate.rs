@@ -230,10 +230,57 @@ impl Validator {
         }
     }
 
+    /// A reference to a component of one of the given kinds.
+    fn component_of_kind(
+        &mut self,
+        m: &Model,
+        id: &Loc<Id>,
+        kinds: &[ComponentKind],
+        context: &str,
+    ) {
+        if !self.reference(m, id, &["component"], context) {
+            return;
+        }
+        let Some(target) = m.component(&id.value) else {
+            return;
+        };
+        if !kinds.contains(&target.kind.value) {
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            self.diags.push(
+                Diagnostic::error(
+                    codes::WRONG_REFERENCE,
+                    format!(
+                        "{context} must name a component of kind {}, but `{}` is a `{}`",
+                        names.join(", "),
+                        id.value,
+                        target.kind.value
+                    ),
+                )
+                .label(id.span, format!("a `{}`", target.kind.value))
+                .label(target.kind.span, "kind declared here"),
+            );
+        }
+    }
+
     fn references(&mut self, m: &Model) {
+        use ComponentKind as K;
         for c in &m.components {
             for a in &c.data {
                 self.reference(m, a, &["data asset"], "component `data`");
+            }
+            for a in &c.inspects {
+                self.reference(m, a, &["data asset"], "guardrail `inspects`");
+            }
+            if let Some(t) = &c.serves {
+                let kinds = [K::Model, K::Llm, K::EmbeddingModel, K::ModelArtifact];
+                self.component_of_kind(m, t, &kinds, "`serves`");
+            }
+            if let Some(t) = &c.stored_in {
+                let kinds = [K::ModelRegistry, K::Datastore, K::FeatureStore];
+                self.component_of_kind(m, t, &kinds, "`stored_in`");
+            }
+            for t in &c.invoked_by {
+                self.component_of_kind(m, t, &[K::Llm, K::Agent], "`invoked_by`");
             }
         }
         for f in &m.flows {
@@ -405,8 +452,18 @@ impl Validator {
             }
         }
         for c in &m.components {
-            for a in &c.data {
+            for a in c.data.iter().chain(&c.inspects) {
                 used_assets.insert(a.value.clone());
+            }
+            // Links other than flows connect components too.
+            let links = c.serves.iter().chain(&c.stored_in).chain(&c.invoked_by);
+            for target in links {
+                if let Some(Element::Component(t)) = m.index.get(&target.value) {
+                    touched[*t] = true;
+                    if let Some(Element::Component(me)) = m.index.get(&c.id.value) {
+                        touched[*me] = true;
+                    }
+                }
             }
         }
         for c in &m.controls {
