@@ -36,6 +36,8 @@ struct Cli {
 enum Command {
     /// Parse and validate model files; report every problem with its location.
     Check(cmd::check::CheckArgs),
+    /// Find the threats that apply to a model, with their rationale and attack paths.
+    Analyze(cmd::analyze::AnalyzeArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
     Schema(cmd::schema::SchemaArgs),
     /// Write a commented starter model from a template.
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
     let style = render::Style::detect(cli.color);
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
+        Command::Analyze(a) => cmd::analyze::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),
     };

@@ -146,3 +146,26 @@ fn init_suggests_a_template_name() {
         run.stderr
     );
 }
+
+#[test]
+fn examples_written_as_json_check_the_same() {
+    for path in example_models() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let json = serde_json::to_string_pretty(&yaml_to_json(&text)).unwrap();
+        let dir = files(&[("model.json", json.as_bytes())]);
+        let run = palisade(dir.path(), &["check", "--format", "json", "model.json"]);
+        assert_eq!(run.code, 0, "{}: {}", path.display(), run.stdout);
+        let yaml_run = palisade(
+            &repo_root(),
+            &["check", "--format", "json", path.to_str().unwrap()],
+        );
+        let a: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&yaml_run.stdout).unwrap();
+        assert_eq!(
+            a["files"][0]["summary"],
+            b["files"][0]["summary"],
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -1,3 +1,4 @@
+pub mod analyze;
 pub mod check;
 pub mod init;
 pub mod schema;

@@ -1,0 +1,311 @@
+//! What a model or agent can reach: tools, exfiltration channels, review; and lineage.
+
+use crate::graph::{Graph, bfs};
+use crate::{Channel, ChannelKind, Lineage, RISKY, ToolReach, untrusted_origin};
+use palisade_model::{
+    Action, ComponentKind as K, ControlledBy, DataAsset, HumanApproval, Id, Labelling,
+    OutputReview, Rendering, ReviewCoverage, Supplier,
+};
+use std::collections::BTreeSet;
+
+fn is_tool(k: K) -> bool {
+    matches!(k, K::Tool | K::McpServer | K::ExternalApi)
+}
+
+/// Components a call passes through on its way to a tool.
+fn relays(k: K) -> bool {
+    matches!(
+        k,
+        K::Service
+            | K::Agent
+            | K::McpServer
+            | K::ApiGateway
+            | K::MessageQueue
+            | K::Postprocessing
+            | K::OutputGuardrail
+            | K::InputGuardrail
+    )
+}
+
+/// Whether a person approves every risky action of a tool.
+fn approves(g: &Graph, t: usize, action: Option<Action>) -> bool {
+    let c = &g.model.components[t];
+    let level = c
+        .human_approval
+        .as_ref()
+        .map_or(HumanApproval::None, |h| h.value);
+    let covered = |a: Action| {
+        level == HumanApproval::Always
+            || (level == HumanApproval::HighRisk && RISKY.contains(&a))
+            || c.approval_for.iter().any(|x| x.value == a)
+    };
+    match action {
+        Some(a) => covered(a),
+        None => c
+            .actions
+            .iter()
+            .filter(|a| RISKY.contains(&a.value))
+            .all(|a| covered(a.value)),
+    }
+}
+
+pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<ToolReach> {
+    let mut out: Vec<ToolReach> = Vec::new();
+    let me = &g.model.components[m].id.value;
+    let allowed = |t: usize| {
+        let inv = &g.model.components[t].invoked_by;
+        inv.is_empty() || inv.iter().any(|x| &x.value == me)
+    };
+    let mut push = |g: &Graph, t: usize, path: Vec<usize>, inferred: bool| {
+        let id = g.id(t).to_string();
+        if out.iter().any(|r| r.tool == id) {
+            return;
+        }
+        let review = path.iter().any(|&p| g.kind(p) == K::HumanReview);
+        out.push(ToolReach {
+            tool: id,
+            actions: g.model.components[t]
+                .actions
+                .iter()
+                .map(|a| a.value)
+                .collect(),
+            approved: review || approves(g, t, None),
+            inferred,
+            path: path.iter().map(|&p| g.id(p).to_string()).collect(),
+        });
+    };
+    // Calls the model or agent starts, through relays, up to a few hops.
+    let seen = bfs(g.len(), &[m], &g.calls, |u| u == m || relays(g.kind(u)));
+    let mut reached: Vec<usize> = (0..g.len())
+        .filter(|&t| t != m && seen[t].is_some() && is_tool(g.kind(t)) && allowed(t))
+        .collect();
+    reached.sort_by_key(|&t| crate::graph::path_to(&seen, t).len());
+    for t in reached {
+        let path = crate::graph::path_to(&seen, t);
+        if path.len() <= 5 {
+            push(g, t, path, false);
+        }
+    }
+    // Orchestrator pattern: a component calls the model and, with its answer, a tool.
+    for (s, edges) in g.calls.iter().enumerate() {
+        if s == m || !edges.iter().any(|e| e.to == m) || g.kind(s) == K::Actor {
+            continue;
+        }
+        for e in edges {
+            let t = e.to;
+            if t != m && is_tool(g.kind(t)) && g.model.components[t].invoked_by.is_empty() {
+                push(g, t, vec![m, s, t], true);
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn channels(g: &Graph, m: usize, tools: &[ToolReach]) -> Vec<Channel> {
+    let mut out = Vec::new();
+    for t in tools {
+        let Some(ti) = g.index(&Id(t.tool.clone())) else {
+            continue;
+        };
+        if t.actions.contains(&Action::SendExternal) {
+            out.push(Channel {
+                via: t.tool.clone(),
+                kind: ChannelKind::ToolSend,
+                approved: approves(g, ti, Some(Action::SendExternal)),
+            });
+        } else if g.kind(ti) == K::ExternalApi {
+            out.push(Channel {
+                via: t.tool.clone(),
+                kind: ChannelKind::ExternalApi,
+                approved: t.approved,
+            });
+        }
+    }
+    // Rendering of the output, by the model itself or by what displays it (a few hops on).
+    let seen = bfs(g.len(), &[m], &g.content, |u| {
+        u == m
+            || matches!(
+                g.kind(u),
+                K::Service | K::Postprocessing | K::OutputGuardrail | K::ApiGateway
+            )
+    });
+    let mut rendered = BTreeSet::new();
+    for (i, s) in seen.iter().enumerate() {
+        if s.is_none() || crate::graph::path_to(&seen, i).len() > 4 {
+            continue;
+        }
+        for r in &g.model.components[i].output_rendering {
+            let kind = match r.value {
+                Rendering::Images => ChannelKind::RenderedImage,
+                Rendering::Links => ChannelKind::RenderedLink,
+                Rendering::Html => ChannelKind::RenderedHtml,
+                _ => continue,
+            };
+            if rendered.insert((g.id(i).to_string(), kind as u8)) {
+                out.push(Channel {
+                    via: g.id(i).to_string(),
+                    kind,
+                    approved: false,
+                });
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn output_reviewed(g: &Graph, i: usize) -> bool {
+    let c = &g.model.components[i];
+    if c.output_review
+        .as_ref()
+        .is_some_and(|r| r.value == OutputReview::Always)
+    {
+        return true;
+    }
+    g.content[i].iter().any(|e| {
+        let r = &g.model.components[e.to];
+        r.kind.value == K::HumanReview
+            && r.coverage
+                .as_ref()
+                .is_none_or(|c| c.value == ReviewCoverage::All)
+    })
+}
+
+fn lineage_stage(k: K) -> bool {
+    matches!(
+        k,
+        K::DataSource
+            | K::Dataset
+            | K::Preprocessing
+            | K::TrainingPipeline
+            | K::FineTuningPipeline
+            | K::ModelArtifact
+            | K::ModelRegistry
+            | K::FeatureStore
+            | K::Model
+            | K::Llm
+            | K::EmbeddingModel
+    )
+}
+
+fn training_side(k: K) -> bool {
+    matches!(
+        k,
+        K::DataSource
+            | K::Dataset
+            | K::Preprocessing
+            | K::TrainingPipeline
+            | K::FineTuningPipeline
+            | K::FeatureStore
+    )
+}
+
+pub(crate) fn lineage<'m>(
+    g: &Graph<'m>,
+    i: usize,
+    asset: &impl Fn(&Id) -> Option<&'m DataAsset>,
+) -> Lineage {
+    let seen = bfs(g.len(), &[i], &g.content_rev, |u| {
+        u == i || lineage_stage(g.kind(u))
+    });
+    let mut l = Lineage::default();
+    let mut training_data: BTreeSet<Id> = BTreeSet::new();
+    let mut upstream: Vec<usize> = Vec::new();
+    for (u, s) in seen.iter().enumerate() {
+        if s.is_none() || u == i {
+            continue;
+        }
+        let Some((_, Some(prev))) = s else { continue };
+        let k = g.kind(u);
+        // Non-pipeline components count only as sources feeding the training side.
+        if !lineage_stage(k) && !training_side(g.kind(*prev)) {
+            continue;
+        }
+        upstream.push(u);
+    }
+    upstream.sort();
+    for &u in &upstream {
+        let c = &g.model.components[u];
+        let id = g.id(u).to_string();
+        match c.kind.value {
+            K::Dataset => l.datasets.push(id.clone()),
+            K::TrainingPipeline | K::FineTuningPipeline | K::Preprocessing => {
+                l.pipelines.push(id.clone())
+            }
+            K::ModelArtifact | K::Model | K::Llm | K::EmbeddingModel => {
+                l.artifacts.push(id.clone())
+            }
+            K::ModelRegistry | K::FeatureStore => l.registries.push(id.clone()),
+            _ => l.data_sources.push(id.clone()),
+        }
+        if matches!(c.kind.value, K::TrainingPipeline | K::FineTuningPipeline) {
+            l.trained = true;
+        }
+        if training_side(c.kind.value) {
+            for e in &g.content_rev[u] {
+                for a in g.edge_assets(
+                    e.to,
+                    crate::graph::Edge {
+                        to: u,
+                        flow: e.flow,
+                    },
+                ) {
+                    training_data.insert(a.clone());
+                }
+            }
+            for a in &c.data {
+                training_data.insert(a.value.clone());
+            }
+        }
+        if c.supplier
+            .as_ref()
+            .is_some_and(|s| s.value != Supplier::Internal)
+        {
+            l.third_party.push(id.clone());
+        }
+        if c.controlled_by
+            .as_ref()
+            .is_some_and(|cb| cb.value != ControlledBy::Internal)
+        {
+            l.untrusted_sources.push(id.clone());
+        }
+        if c.labelling
+            .as_ref()
+            .is_some_and(|x| matches!(x.value, Labelling::Crowd | Labelling::Vendor))
+        {
+            l.outsourced_labels = true;
+        }
+        if c.training
+            .as_ref()
+            .is_some_and(|t| t.personal_data.as_ref().is_some_and(|p| p.value))
+        {
+            l.personal_data = true;
+        }
+    }
+    let me = &g.model.components[i];
+    if let Some(t) = &me.training {
+        l.trained = true;
+        if t.personal_data.as_ref().is_some_and(|p| p.value) {
+            l.personal_data = true;
+        }
+    }
+    for a in &training_data {
+        if let Some(x) = asset(a) {
+            if x.personal_data.as_ref().is_some_and(|p| p.value) {
+                l.personal_data = true;
+            }
+            if let Some(o) = &x.origin {
+                if untrusted_origin(o.value) {
+                    l.untrusted_sources.push(a.to_string());
+                }
+                if o.value == palisade_model::DataOrigin::CrowdLabelled {
+                    l.outsourced_labels = true;
+                }
+            }
+        }
+    }
+    l.untrusted_sources.sort();
+    l.untrusted_sources.dedup();
+    l.upstream = upstream.iter().map(|&u| g.id(u).to_string()).collect();
+    l.training_data = training_data.iter().map(|a| a.to_string()).collect();
+    l
+}
