@@ -1,0 +1,460 @@
+//! Matching: evaluate each rule on the elements it targets and explain every finding.
+
+use crate::library::{CompiledRule, Library, template_paths};
+use crate::rule::{Category, Stride, Target};
+use palisade_analysis::Facts;
+use palisade_model::{ComponentKind, ControlStatus, Criticality, Model, SourceMap, Span};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Which rules run: `select` keeps only matching rules (all when empty), `ignore` drops them.
+/// A pattern matches a rule's code, name, category, or a code prefix (`PI` for PI001…).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    fn matches(pattern: &str, r: &CompiledRule) -> bool {
+        let code = &r.rule.code.value;
+        pattern.eq_ignore_ascii_case(code)
+            || pattern == r.rule.name.value
+            || pattern == r.rule.category.value.as_str()
+            || (pattern.len() >= 2
+                && pattern.chars().all(|c| c.is_ascii_alphabetic())
+                && code
+                    .strip_prefix(&pattern.to_ascii_uppercase())
+                    .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit())))
+    }
+
+    pub fn includes(&self, r: &CompiledRule) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| Self::matches(p, r)))
+            && !self.ignore.iter().any(|p| Self::matches(p, r))
+    }
+
+    /// Patterns that match no rule (likely typos).
+    pub fn unknown_patterns<'a>(&'a self, lib: &Library) -> Vec<&'a str> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|p| !lib.rules.iter().any(|r| Self::matches(p, r)))
+            .map(String::as_str)
+            .collect()
+    }
+}
+
+/// What a finding is attached to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FindingTarget {
+    #[serde(rename = "type")]
+    pub kind: Target,
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component_kind: Option<ComponentKind>,
+}
+
+/// Where in the model file the target is declared.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SourceLocation {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FindingMappings {
+    pub atlas: Vec<String>,
+    pub owasp_llm: Vec<String>,
+    pub owasp_ml: Vec<String>,
+    pub owasp_agentic: Vec<String>,
+    pub nist: Vec<String>,
+    pub cwe: Vec<String>,
+}
+
+/// A threat that applies to one element of the model, with the reasons.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable id: `CODE@element-id`. Renaming an unrelated element never changes it.
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub title: String,
+    pub category: Category,
+    pub stride: Vec<Stride>,
+    pub target: FindingTarget,
+    /// Why the rule fired here: the facts and the path.
+    pub rationale: String,
+    pub attack_vector: String,
+    /// The preconditions that hold on this element.
+    pub preconditions: Vec<String>,
+    pub impact: String,
+    pub base_likelihood: Criticality,
+    pub base_impact: Criticality,
+    pub mappings: FindingMappings,
+    pub mitigations: Vec<String>,
+    /// The route untrusted content takes to the target, when there is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<SourceLocation>,
+}
+
+/// The outcome of matching: findings, and rules that failed to evaluate (rule bugs).
+#[derive(Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<String>,
+}
+
+/// Fill absent optional fields with `null` and absent lists with `[]`, so conditions can test
+/// any documented attribute without `has()`.
+fn complete(
+    mut v: Value,
+    fields: &[(&'static str, std::borrow::Cow<'static, str>, bool)],
+) -> Value {
+    if let Value::Object(map) = &mut v {
+        for (name, expected, _) in fields {
+            map.entry(name.to_string()).or_insert_with(|| {
+                if expected.starts_with("a list") {
+                    Value::Array(Vec::new())
+                } else {
+                    Value::Null
+                }
+            });
+        }
+    }
+    v
+}
+
+fn to_cel(v: &Value) -> cel::Value {
+    cel::to_value(v).unwrap_or(cel::Value::Null)
+}
+
+struct Views {
+    components: Vec<Value>,
+    component_facts: Vec<Value>,
+    system: Value,
+    model: Value,
+}
+
+fn views(model: &Model, facts: &Facts) -> Views {
+    let fields = palisade_model::Component::field_types();
+    let components = model
+        .components
+        .iter()
+        .map(|c| {
+            complete(
+                serde_json::to_value(&c.value).unwrap_or(Value::Null),
+                &fields,
+            )
+        })
+        .collect();
+    let component_facts = facts
+        .components
+        .iter()
+        .map(|f| serde_json::to_value(f).unwrap_or(Value::Null))
+        .collect();
+    let system = complete(
+        serde_json::to_value(&model.system.value).unwrap_or(Value::Null),
+        &palisade_model::System::field_types(),
+    );
+    let mut kinds: Vec<&str> = model
+        .components
+        .iter()
+        .map(|c| c.kind.value.as_str())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    let controls: Vec<&str> = model
+        .controls
+        .iter()
+        .filter(|c| c.status.value != ControlStatus::Planned)
+        .flat_map(|c| c.implements.iter().map(|i| i.value.as_str()))
+        .collect();
+    let model_view = json!({
+        "kinds": kinds,
+        "components": model.components.len(),
+        "flows": model.flows.len(),
+        "controls": controls,
+    });
+    Views {
+        components,
+        component_facts,
+        system,
+        model: model_view,
+    }
+}
+
+/// Render a rationale template against the element's view.
+fn render(template: &str, view: &Map<String, Value>) -> String {
+    let mut out = template.to_string();
+    for path in template_paths(template) {
+        let mut cur: Option<&Value> = None;
+        for (i, part) in path.split('.').enumerate() {
+            cur = if i == 0 {
+                view.get(part)
+            } else {
+                cur.and_then(|c| c.get(part))
+            };
+        }
+        let sep = if path.ends_with("path") || path.ends_with("steps") {
+            " → "
+        } else {
+            ", "
+        };
+        let text = match cur {
+            None | Some(Value::Null) => "none".to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
+            Some(Value::Array(a)) if a.is_empty() => "none".to_string(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|x| x.as_str().map_or_else(|| x.to_string(), String::from))
+                .collect::<Vec<_>>()
+                .join(sep),
+            Some(other) => other.to_string(),
+        };
+        out = out.replacen(&format!("{{{path}}}"), &text, 1);
+    }
+    out
+}
+
+fn location(sources: Option<&SourceMap>, span: Span) -> Option<SourceLocation> {
+    sources.map(|s| {
+        let l = s.locate(span);
+        SourceLocation {
+            file: l.path.display().to_string(),
+            line: l.line,
+            column: l.column,
+        }
+    })
+}
+
+fn mappings(r: &CompiledRule) -> FindingMappings {
+    let m = &r.rule.mappings.value;
+    let v = |l: &Vec<palisade_model::Loc<String>>| l.iter().map(|x| x.value.clone()).collect();
+    FindingMappings {
+        atlas: v(&m.atlas),
+        owasp_llm: v(&m.owasp_llm),
+        owasp_ml: v(&m.owasp_ml),
+        owasp_agentic: v(&m.owasp_agentic),
+        nist: v(&m.nist),
+        cwe: v(&m.cwe),
+    }
+}
+
+/// Evaluate the selected rules of `lib` on a model and its facts.
+pub fn evaluate(
+    model: &Model,
+    facts: &Facts,
+    lib: &Library,
+    selection: &Selection,
+    sources: Option<&SourceMap>,
+) -> Evaluation {
+    let rules: Vec<&CompiledRule> = lib.rules.iter().filter(|r| selection.includes(r)).collect();
+    let component_rules: Vec<&CompiledRule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.rule.target.value == Target::Component)
+        .collect();
+    let flow_rules: Vec<&CompiledRule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.rule.target.value == Target::Flow)
+        .collect();
+    let v = views(model, facts);
+    let system = to_cel(&v.system);
+    let model_val = to_cel(&v.model);
+    let mut out = Evaluation::default();
+    let mut cel_components: Vec<Option<(cel::Value, cel::Value)>> =
+        vec![None; model.components.len()];
+    let mut cel_of = |i: usize| -> (cel::Value, cel::Value) {
+        cel_components[i]
+            .get_or_insert_with(|| (to_cel(&v.components[i]), to_cel(&v.component_facts[i])))
+            .clone()
+    };
+
+    for (i, c) in model.components.iter().enumerate() {
+        let kind = c.kind.value;
+        let applicable: Vec<&&CompiledRule> = component_rules
+            .iter()
+            .filter(|r| r.rule.kinds.is_empty() || r.rule.kinds.iter().any(|k| k.value == kind))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        let (cv, fv) = cel_of(i);
+        let mut ctx = cel::Context::default();
+        ctx.add_variable_from_value("component", cv);
+        ctx.add_variable_from_value("facts", fv);
+        ctx.add_variable_from_value("system", system.clone());
+        ctx.add_variable_from_value("model", model_val.clone());
+        let mut view: Option<Map<String, Value>> = None;
+        for r in applicable {
+            match fires(r, &ctx, c.id.value.as_str(), &mut out.errors) {
+                Some(true) => {}
+                _ => continue,
+            }
+            let view = view.get_or_insert_with(|| {
+                let mut m = Map::new();
+                m.insert("component".into(), v.components[i].clone());
+                m.insert("facts".into(), v.component_facts[i].clone());
+                m.insert("system".into(), v.system.clone());
+                m.insert("model".into(), v.model.clone());
+                m
+            });
+            let cf = &facts.components[i];
+            out.findings.push(finding(
+                r,
+                &ctx,
+                view,
+                FindingTarget {
+                    kind: Target::Component,
+                    id: c.id.value.to_string(),
+                    component_kind: Some(kind),
+                },
+                cf.taint_path.clone(),
+                location(sources, c.id.span),
+            ));
+        }
+    }
+
+    if !flow_rules.is_empty() {
+        let flow_fields = palisade_model::Flow::field_types();
+        for (fi, f) in model.flows.iter().enumerate() {
+            let (Some(a), Some(b)) = (
+                model
+                    .component(&f.from.value)
+                    .map(|_| ())
+                    .and(index(model, &f.from.value)),
+                index(model, &f.to.value),
+            ) else {
+                continue;
+            };
+            let flow_json = complete(
+                serde_json::to_value(&f.value).unwrap_or(Value::Null),
+                &flow_fields,
+            );
+            let facts_json = serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null);
+            let (av, afv) = cel_of(a);
+            let (bv, bfv) = cel_of(b);
+            let mut ctx = cel::Context::default();
+            ctx.add_variable_from_value("flow", to_cel(&flow_json));
+            ctx.add_variable_from_value("facts", to_cel(&facts_json));
+            ctx.add_variable_from_value("from", av);
+            ctx.add_variable_from_value("to", bv);
+            ctx.add_variable_from_value("from_facts", afv);
+            ctx.add_variable_from_value("to_facts", bfv);
+            ctx.add_variable_from_value("system", system.clone());
+            ctx.add_variable_from_value("model", model_val.clone());
+            let id = model.flow_id(fi).to_string();
+            for r in &flow_rules {
+                if fires(r, &ctx, &id, &mut out.errors) != Some(true) {
+                    continue;
+                }
+                let mut view = Map::new();
+                view.insert("flow".into(), flow_json.clone());
+                view.insert("facts".into(), facts_json.clone());
+                view.insert("from".into(), v.components[a].clone());
+                view.insert("to".into(), v.components[b].clone());
+                view.insert("from_facts".into(), v.component_facts[a].clone());
+                view.insert("to_facts".into(), v.component_facts[b].clone());
+                view.insert("system".into(), v.system.clone());
+                view.insert("model".into(), v.model.clone());
+                let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
+                out.findings.push(finding(
+                    r,
+                    &ctx,
+                    &view,
+                    FindingTarget {
+                        kind: Target::Flow,
+                        id: id.clone(),
+                        component_kind: None,
+                    },
+                    Vec::new(),
+                    location(sources, span),
+                ));
+            }
+        }
+    }
+    out.findings.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then(a.code.cmp(&b.code))
+            .then(a.target.id.cmp(&b.target.id))
+    });
+    out
+}
+
+fn index(model: &Model, id: &palisade_model::Id) -> Option<usize> {
+    match model.index.get(id) {
+        Some(palisade_model::Element::Component(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+fn fires(
+    r: &CompiledRule,
+    ctx: &cel::Context,
+    element: &str,
+    errors: &mut Vec<String>,
+) -> Option<bool> {
+    match r.when.execute(ctx) {
+        Ok(cel::Value::Bool(b)) => Some(b),
+        Ok(other) => {
+            errors.push(format!(
+                "rule {} on `{element}`: condition gave {other:?}, not true or false",
+                r.rule.code.value
+            ));
+            None
+        }
+        Err(e) => {
+            errors.push(format!("rule {} on `{element}`: {e}", r.rule.code.value));
+            None
+        }
+    }
+}
+
+fn finding(
+    r: &CompiledRule,
+    ctx: &cel::Context,
+    view: &Map<String, Value>,
+    target: FindingTarget,
+    path: Vec<String>,
+    location: Option<SourceLocation>,
+) -> Finding {
+    let rule = &r.rule;
+    let preconditions = r
+        .preconditions
+        .iter()
+        .filter(|(_, cond)| {
+            cond.as_ref()
+                .is_none_or(|p| matches!(p.execute(ctx), Ok(cel::Value::Bool(true))))
+        })
+        .map(|(t, _)| t.clone())
+        .collect();
+    Finding {
+        id: format!("{}@{}", rule.code.value, target.id),
+        code: rule.code.value.clone(),
+        name: rule.name.value.clone(),
+        title: rule.title.value.clone(),
+        category: rule.category.value,
+        stride: rule.stride.iter().map(|s| s.value).collect(),
+        rationale: render(&rule.rationale.value, view),
+        attack_vector: rule.attack_vector.value.clone(),
+        preconditions,
+        impact: rule.impact.value.clone(),
+        base_likelihood: rule.base_likelihood.value,
+        base_impact: rule.base_impact.value,
+        mappings: mappings(r),
+        mitigations: rule.mitigations.iter().map(|m| m.value.clone()).collect(),
+        path: if rule.category.value == Category::PromptInjection {
+            path
+        } else {
+            Vec::new()
+        },
+        location,
+        target,
+    }
+}

@@ -1,0 +1,257 @@
+//! Loading rule packs: built-in and user rules take the same path and meet the same checks.
+
+use crate::check::{Checker, path_type};
+use crate::rule::{Rule, Target};
+use crate::types::{Ty, component_vars, flow_vars};
+use palisade_model::convert::{Cx, FromNode};
+use palisade_model::diag::{Diagnostic, codes};
+use palisade_model::node::{Limits, parse};
+use palisade_model::{Loc, SourceMap, Span};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// A rule ready to evaluate.
+pub struct CompiledRule {
+    pub rule: Rule,
+    pub when: cel::Program,
+    pub preconditions: Vec<(String, Option<cel::Program>)>,
+    /// Where the rule came from (`builtin` or the pack's path).
+    pub origin: String,
+}
+
+pub struct Library {
+    pub rules: Vec<CompiledRule>,
+}
+
+impl Library {
+    pub fn get(&self, code: &str) -> Option<&CompiledRule> {
+        self.rules
+            .iter()
+            .find(|r| r.rule.code.value.eq_ignore_ascii_case(code) || r.rule.name.value == code)
+    }
+}
+
+/// The result of loading rule files.
+pub struct LoadedLibrary {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub library: Option<Library>,
+}
+
+/// Load the built-in rules plus user rule files (`(path, text)`), checking them all.
+pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary {
+    let mut sources = SourceMap::default();
+    let mut diags = Vec::new();
+    let mut rules: Vec<CompiledRule> = Vec::new();
+    let cvars = component_vars();
+    let fvars = flow_vars();
+    let builtin = BUILTIN
+        .iter()
+        .filter(|_| include_builtin)
+        .map(|(p, t)| (PathBuf::from(p), (*t).to_string(), "builtin".to_string()));
+    let user = user
+        .iter()
+        .map(|(p, t)| (p.clone(), t.clone(), p.display().to_string()));
+    let mut first: BTreeMap<String, Span> = BTreeMap::new();
+    for (path, text, origin) in builtin.chain(user) {
+        let file = sources.add(path, text);
+        let text = sources.get(file).text.clone();
+        let node = match parse(&text, file, false, &Limits::default()) {
+            Ok(n) => n,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let mut cx = Cx::new(file, &text);
+        let rule = Rule::from_node(&node, &mut cx);
+        diags.append(&mut cx.diags);
+        let Some(rule) = rule else { continue };
+        let vars = match rule.target.value {
+            Target::Component => &cvars,
+            Target::Flow => &fvars,
+        };
+        let mut ok = true;
+        if let Some(prev) = first.get(&rule.code.value) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_ID,
+                    format!("two rules have the code `{}`", rule.code.value),
+                )
+                .label(rule.code.span, "second rule")
+                .label(*prev, "first rule"),
+            );
+            ok = false;
+        } else {
+            first.insert(rule.code.value.clone(), rule.code.span);
+        }
+        let when = compile(&rule.when, vars, &sources, &mut diags);
+        let mut preconditions = Vec::new();
+        for p in &rule.preconditions {
+            let program = match &p.when {
+                Some(w) => match compile(w, vars, &sources, &mut diags) {
+                    Some(prog) => Some(prog),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+                None => None,
+            };
+            preconditions.push((p.text.value.clone(), program));
+        }
+        check_template(&rule.rationale, vars, &mut diags);
+        check_mappings(&rule, &mut diags);
+        let Some(when) = when else { continue };
+        if ok {
+            rules.push(CompiledRule {
+                rule,
+                when,
+                preconditions,
+                origin: origin.clone(),
+            });
+        }
+    }
+    palisade_model::diag::sort(&mut diags);
+    let failed = diags
+        .iter()
+        .any(|d| d.severity == palisade_model::Severity::Error);
+    rules.sort_by(|a, b| a.rule.code.value.cmp(&b.rule.code.value));
+    LoadedLibrary {
+        sources,
+        diagnostics: diags,
+        library: (!failed).then_some(Library { rules }),
+    }
+}
+
+/// Where, inside the YAML value of an expression, a character range of the expression is.
+fn expr_span(expr: &Loc<String>, sources: &SourceMap, range: Option<(u32, u32)>) -> Span {
+    let raw = sources.get(expr.span.file).slice(expr.span);
+    let Some((start, stop)) = range else {
+        return expr.span;
+    };
+    let Some(at) = raw.find(expr.value.as_str()) else {
+        return expr.span;
+    };
+    let byte = |chars: u32| {
+        expr.value
+            .char_indices()
+            .nth(chars as usize)
+            .map_or(expr.value.len(), |(b, _)| b)
+    };
+    let (b0, b1) = (byte(start), byte(stop.max(start + 1)));
+    Span::new(
+        expr.span.file,
+        expr.span.start as usize + at + b0,
+        b1.saturating_sub(b0),
+    )
+}
+
+fn compile(
+    expr: &Loc<String>,
+    vars: &[(String, Ty)],
+    sources: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<cel::Program> {
+    let program = match cel::Program::compile(&expr.value) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg = e.to_string();
+            let first = msg.lines().next().unwrap_or("syntax error").to_string();
+            diags.push(
+                Diagnostic::error(codes::SYNTAX, format!("invalid condition: {first}"))
+                    .label(expr.span, "this CEL expression does not parse")
+                    .help("conditions are CEL expressions, e.g. `facts.untrusted_input && component.hosting == 'vendor-api'`"),
+            );
+            return None;
+        }
+    };
+    let mut checker = Checker::new(vars.to_vec());
+    let ty = checker.infer(program.expression());
+    for e in &checker.errors {
+        let span = expr_span(expr, sources, program.source_info().offset_for(e.expr_id));
+        let mut d = Diagnostic::error(
+            codes::UNKNOWN_REFERENCE,
+            format!("invalid condition: {}", e.message),
+        )
+        .label(span, "here");
+        if let Some(h) = &e.help {
+            d = d.help(h.clone());
+        }
+        diags.push(d);
+    }
+    if !matches!(ty, Ty::Bool | Ty::Any) {
+        diags.push(
+            Diagnostic::error(
+                codes::TYPE,
+                format!(
+                    "a condition must be true or false, but this is {}",
+                    ty.describe()
+                ),
+            )
+            .label(expr.span, "not a boolean"),
+        );
+        return None;
+    }
+    checker.errors.is_empty().then_some(program)
+}
+
+/// Every `{path}` in a rationale template must name a variable path.
+fn check_template(t: &Loc<String>, vars: &[(String, Ty)], diags: &mut Vec<Diagnostic>) {
+    for path in template_paths(&t.value) {
+        if let Err(msg) = path_type(vars, path) {
+            diags.push(
+                Diagnostic::error(codes::UNKNOWN_REFERENCE, format!("rationale: {msg}"))
+                    .label(t.span, "in this template"),
+            );
+        }
+    }
+}
+
+pub(crate) fn template_paths(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else { break };
+        out.push(&after[..j]);
+        rest = &after[j + 1..];
+    }
+    out
+}
+
+fn check_mappings(rule: &Rule, diags: &mut Vec<Diagnostic>) {
+    let m = &rule.mappings.value;
+    type Group<'a> = (&'a str, &'a Vec<Loc<String>>, fn(&str) -> bool);
+    let groups: [Group; 6] = [
+        ("ATLAS technique", &m.atlas, crate::ids::atlas_technique),
+        (
+            "OWASP LLM (ID:edition)",
+            &m.owasp_llm,
+            crate::ids::owasp_llm,
+        ),
+        ("OWASP ML (ID:2023)", &m.owasp_ml, crate::ids::owasp_ml),
+        (
+            "OWASP agentic (ASI..:2026)",
+            &m.owasp_agentic,
+            crate::ids::owasp_agentic,
+        ),
+        ("NIST AI 100-2 (NISTAML.0..)", &m.nist, crate::ids::nist),
+        ("CWE", &m.cwe, crate::ids::cwe),
+    ];
+    for (what, list, ok) in groups {
+        for id in list {
+            if !ok(&id.value) {
+                diags.push(
+                    Diagnostic::error(
+                        codes::INVALID_VALUE,
+                        format!("`{}` is not a valid {what} id", id.value),
+                    )
+                    .label(id.span, "malformed id"),
+                );
+            }
+        }
+    }
+}

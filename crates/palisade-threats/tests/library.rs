@@ -1,0 +1,247 @@
+//! The built-in library: it loads cleanly, every rule proves it fires where it should and stays
+//! silent where it must, and every ATLAS id it cites exists in the reference ATLAS data.
+
+use palisade_threats::{Selection, evaluate, load};
+
+fn library() -> palisade_threats::Library {
+    let loaded = load(&[], true);
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    loaded
+        .library
+        .unwrap_or_else(|| panic!("built-in rules fail to load: {errors:#?}"))
+}
+
+#[test]
+fn builtin_rules_load_without_diagnostics() {
+    let loaded = load(&[], true);
+    let msgs: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = d
+                .primary_span()
+                .map(|s| loaded.sources.locate(s).to_string());
+            format!("{loc:?} {}: {} {:?}", d.code, d.message, d.help)
+        })
+        .collect();
+    assert!(msgs.is_empty(), "{msgs:#?}");
+}
+
+#[test]
+fn every_rule_fires_and_stays_silent_on_its_examples() {
+    let lib = library();
+    let mut failures = Vec::new();
+    for r in &lib.rules {
+        let code = &r.rule.code.value;
+        let fires = r.rule.tests.iter().filter(|t| t.fires.value).count();
+        let silent = r.rule.tests.len() - fires;
+        if fires == 0 || silent == 0 {
+            failures.push(format!(
+                "{code}: needs at least one firing and one silent example"
+            ));
+        }
+        for (n, t) in r.rule.tests.iter().enumerate() {
+            let loaded = palisade_model::load_str("test.yaml", &t.model.value);
+            let Some(model) = loaded.model.as_ref() else {
+                let msgs: Vec<_> = loaded
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.message.clone())
+                    .collect();
+                failures.push(format!("{code} example {n}: invalid model: {msgs:?}"));
+                continue;
+            };
+            let facts = palisade_analysis::analyze(model);
+            let sel = Selection {
+                select: vec![code.clone()],
+                ignore: vec![],
+            };
+            let ev = evaluate(model, &facts, &lib, &sel, None);
+            if !ev.errors.is_empty() {
+                failures.push(format!(
+                    "{code} example {n}: evaluation errors {:?}",
+                    ev.errors
+                ));
+            }
+            let fired = ev.findings.iter().any(|f| f.target.id == t.target.value);
+            if fired != t.fires.value {
+                failures.push(format!(
+                    "{code} example {n}: expected fires={} on `{}`, got {fired}",
+                    t.fires.value, t.target.value
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A user pack whose condition is `when`, otherwise minimal and valid.
+fn user_rule(when: &str, rationale: &str) -> String {
+    format!(
+        "code: ACME001\nname: x\ntitle: x\ncategory: classic\ntarget: component\nwhen: \"{when}\"\n\
+base_likelihood: low\nbase_impact: low\nattack_vector: x\nimpact: x\nrationale: \"{rationale}\"\n\
+docs: {{what: x, why: x, example: x, mitigations: [], references: []}}\n\
+mappings: {{atlas: [], owasp_llm: [], owasp_ml: [], owasp_agentic: [], nist: [], cwe: []}}\n"
+    )
+}
+
+fn user_diagnostics(text: &str) -> Vec<String> {
+    let loaded = load(&[("pack/acme.yaml".into(), text.to_string())], false);
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = d
+                .primary_span()
+                .map(|s| loaded.sources.locate(s).to_string())
+                .unwrap_or_default();
+            format!(
+                "{loc} {} | {}",
+                d.message,
+                d.help.clone().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_valid_user_rule_loads() {
+    assert!(user_diagnostics(&user_rule("facts.untrusted_input", "{component.id}")).is_empty());
+}
+
+#[test]
+fn unknown_attributes_are_load_errors_not_silent_false() {
+    let d = user_diagnostics(&user_rule(
+        "facts.untrusted_inputs && component.hostng == 'x'",
+        "x",
+    ));
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(
+        d[0].contains("`facts` has no field `untrusted_inputs`")
+            && d[0].contains("did you mean `untrusted_input`?"),
+        "{d:#?}"
+    );
+    assert!(d[0].starts_with("pack/acme.yaml:6:"), "{d:#?}");
+    assert!(d[1].contains("no field `hostng`"), "{d:#?}");
+}
+
+#[test]
+fn impossible_enum_values_are_load_errors() {
+    let d = user_diagnostics(&user_rule(
+        "component.exposure == 'internt' || component.kind in ['llm', 'vector_store']",
+        "x",
+    ));
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(
+        d[0].contains("'internt' is never a value of component.exposure")
+            && d[0].contains("did you mean 'internet'?"),
+        "{d:#?}"
+    );
+    assert!(d[1].contains("'vector_store'"), "{d:#?}");
+}
+
+#[test]
+fn comprehension_variables_are_typed() {
+    assert!(
+        user_diagnostics(&user_rule(
+            "facts.tools.exists(t, 'send-external' in t.actions && !t.approved)",
+            "x"
+        ))
+        .is_empty()
+    );
+    let d = user_diagnostics(&user_rule("facts.tools.exists(t, t.action == 'x')", "x"));
+    assert!(d.iter().any(|m| m.contains("no field `action`")), "{d:#?}");
+    let d = user_diagnostics(&user_rule(
+        "facts.tools.exists(t, 'send_external' in t.actions)",
+        "x",
+    ));
+    assert!(d.iter().any(|m| m.contains("'send_external'")), "{d:#?}");
+}
+
+#[test]
+fn syntax_errors_non_boolean_conditions_and_bad_templates_are_reported() {
+    assert!(
+        user_diagnostics(&user_rule("facts.untrusted_input &&", "x"))[0]
+            .contains("invalid condition")
+    );
+    assert!(
+        user_diagnostics(&user_rule("facts.sensitive_data", "x"))[0]
+            .contains("must be true or false")
+    );
+    assert!(
+        user_diagnostics(&user_rule("facts.untrusted_input", "{facts.nope}"))[0]
+            .contains("rationale")
+    );
+    assert!(
+        user_diagnostics(&user_rule("unknown_var", "x"))[0]
+            .contains("unknown variable `unknown_var`")
+    );
+}
+
+#[test]
+fn malformed_ids_and_duplicate_codes_are_reported() {
+    let bad = user_rule("true", "x")
+        .replace("atlas: []", "atlas: [AML.T51]")
+        .replace("owasp_llm: []", "owasp_llm: [LLM01]");
+    let d = user_diagnostics(&bad);
+    assert!(
+        d.iter()
+            .any(|m| m.contains("`AML.T51` is not a valid ATLAS technique id")),
+        "{d:#?}"
+    );
+    assert!(
+        d.iter()
+            .any(|m| m.contains("`LLM01` is not a valid OWASP LLM")),
+        "{d:#?}"
+    );
+    let one = user_rule("true", "x");
+    let loaded = load(
+        &[("a.yaml".into(), one.clone()), ("b.yaml".into(), one)],
+        false,
+    );
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("two rules have the code `ACME001`"))
+    );
+}
+
+fn reference_atlas() -> palisade_threats::atlas::Atlas {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/atlas/ATLAS.yaml");
+    let text = std::fs::read_to_string(&path)
+        .expect("../shared/data/atlas/ATLAS.yaml is beside the checkout");
+    palisade_threats::atlas::Atlas::parse(&text).expect("ATLAS parses")
+}
+
+#[test]
+fn reference_atlas_is_read_with_its_counts() {
+    let atlas = reference_atlas();
+    assert_eq!(atlas.version, "5.6.0");
+    assert_eq!(atlas.techniques.len(), 101 + 69);
+    assert_eq!(atlas.mitigations.len(), 35);
+    assert_eq!(
+        atlas.name("AML.T0051.000"),
+        Some("LLM Prompt Injection: Direct")
+    );
+}
+
+#[test]
+fn every_atlas_id_in_the_library_exists_in_atlas_5_6() {
+    let atlas = reference_atlas();
+    let lib = library();
+    let mut missing = Vec::new();
+    for r in &lib.rules {
+        for id in &r.rule.mappings.atlas {
+            if !atlas.techniques.contains_key(&id.value) {
+                missing.push(format!("{} cites {}", r.rule.code.value, id.value));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
