@@ -172,11 +172,19 @@ fn views(model: &Model, facts: &Facts) -> Views {
         .filter(|c| c.status.value != ControlStatus::Planned)
         .flat_map(|c| c.implements.iter().map(|i| i.value.as_str()))
         .collect();
+    let mut captures: Vec<&str> = model
+        .components
+        .iter()
+        .flat_map(|c| c.captures.iter().map(|x| x.value.as_str()))
+        .collect();
+    captures.sort();
+    captures.dedup();
     let model_view = json!({
         "kinds": kinds,
         "components": model.components.len(),
         "flows": model.flows.len(),
         "controls": controls,
+        "captures": captures,
     });
     Views {
         components,

@@ -175,7 +175,8 @@ pub fn flow_vars() -> Vec<(String, Ty)> {
     ]
 }
 
-/// `model`: whole-model facts every rule can use.
+/// `model`: whole-model facts every rule can use: the component kinds present, counts, the
+/// mitigation ids of implemented controls, and what monitoring and logging capture.
 fn model_ty() -> Ty {
     let kinds = Ty::Enum(
         palisade_model::ComponentKind::NAMES
@@ -188,6 +189,12 @@ fn model_ty() -> Ty {
         ("components".to_string(), Ty::Int),
         ("flows".to_string(), Ty::Int),
         ("controls".to_string(), Ty::List(Box::new(Ty::Str))),
+        (
+            "captures".to_string(),
+            Ty::List(Box::new(Ty::Enum(
+                palisade_model::Capture::NAMES.iter().map(|s| s.to_string()).collect(),
+            ))),
+        ),
     ]))
 }
 
