@@ -38,6 +38,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Browse the threat library: `rules list`, `rules show CODE`.
+    Rules(cmd::rules::RulesArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
     Schema(cmd::schema::SchemaArgs),
     /// Write a commented starter model from a template.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),
     };

@@ -218,7 +218,15 @@ fn render(template: &str, view: &Map<String, Value>) -> String {
             Some(Value::Array(a)) if a.is_empty() => "none".to_string(),
             Some(Value::Array(a)) => a
                 .iter()
-                .map(|x| x.as_str().map_or_else(|| x.to_string(), String::from))
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    // Objects (tools, channels) are named by their identifying field.
+                    Value::Object(o) => ["tool", "via", "id", "name"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(Value::as_str))
+                        .map_or_else(|| x.to_string(), String::from),
+                    other => other.to_string(),
+                })
                 .collect::<Vec<_>>()
                 .join(sep),
             Some(other) => other.to_string(),

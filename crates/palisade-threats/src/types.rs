@@ -192,7 +192,10 @@ fn model_ty() -> Ty {
         (
             "captures".to_string(),
             Ty::List(Box::new(Ty::Enum(
-                palisade_model::Capture::NAMES.iter().map(|s| s.to_string()).collect(),
+                palisade_model::Capture::NAMES
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect(),
             ))),
         ),
     ]))

@@ -1,0 +1,225 @@
+//! `palisade analyze` and `palisade rules` as a user runs them.
+
+mod common;
+use common::{files, palisade, repo_root, shared_dir};
+
+fn analyze_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["analyze", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = palisade(&repo_root(), &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("json")
+}
+
+#[test]
+fn json_report_has_findings_paths_and_summary() {
+    let v = analyze_json(&["examples/support-rag-assistant.yaml"]);
+    assert_eq!(v["format_version"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    let pi = findings
+        .iter()
+        .find(|f| f["id"] == "PI001@support-llm")
+        .expect("PI001 on the LLM");
+    assert_eq!(pi["target"]["type"], "component");
+    assert_eq!(pi["category"], "prompt-injection");
+    assert!(
+        pi["rationale"]
+            .as_str()
+            .unwrap()
+            .contains("customer → chat-web")
+    );
+    assert_eq!(
+        pi["location"]["file"],
+        "examples/support-rag-assistant.yaml"
+    );
+    assert!(
+        pi["mappings"]["atlas"]
+            .as_array()
+            .unwrap()
+            .contains(&"AML.T0051.000".into())
+    );
+    assert_eq!(
+        v["summary"]["findings"].as_u64().unwrap() as usize,
+        findings.len()
+    );
+    assert!(
+        v["attack_paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "rag-injection")
+    );
+}
+
+#[test]
+fn analysis_is_deterministic() {
+    let a = palisade(
+        &repo_root(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "examples/email-crm-agent.yaml",
+        ],
+    );
+    let b = palisade(
+        &repo_root(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "examples/email-crm-agent.yaml",
+        ],
+    );
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    let v = analyze_json(&[
+        "examples/support-rag-assistant.yaml",
+        "--ignore",
+        "prompt-injection",
+    ]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["category"] != "prompt-injection")
+    );
+    let v = analyze_json(&["examples/support-rag-assistant.yaml", "--select", "PI001"]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] == "PI001")
+    );
+    let run = palisade(
+        &repo_root(),
+        &[
+            "analyze",
+            "examples/support-rag-assistant.yaml",
+            "--select",
+            "PX999",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no rule matches `PX999`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn facts_are_printed_on_request() {
+    let run = palisade(
+        &repo_root(),
+        &["analyze", "--facts", "examples/internal-summarizer.yaml"],
+    );
+    assert_eq!(run.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        v["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["untrusted_input"] == false)
+    );
+}
+
+#[test]
+fn invalid_models_are_not_analysed() {
+    let dir = files(&[("m.yaml", b"system: {name: S, criticality: hgh}\n")]);
+    let run = palisade(dir.path(), &["analyze", "m.yaml"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("unknown criticality"), "{}", run.stderr);
+}
+
+const PACK_RULE: &str = "code: ACME001\nname: acme-vendor-llm\ntitle: Vendor LLM in use\ncategory: llm-application\ntarget: component\nkinds: [llm]\nwhen: \"component.hosting == 'vendor-api'\"\nbase_likelihood: low\nbase_impact: low\nattack_vector: x\nimpact: x\nrationale: \"`{component.id}` is hosted by a vendor\"\ndocs: {what: x, why: x, example: x, mitigations: [], references: []}\nmappings: {atlas: [], owasp_llm: [], owasp_ml: [], owasp_agentic: [], nist: [], cwe: []}\n";
+
+#[test]
+fn user_rule_packs_load_without_rebuild() {
+    let dir = files(&[("pack/acme.yaml", PACK_RULE.as_bytes())]);
+    let model = repo_root().join("examples/support-rag-assistant.yaml");
+    let run = palisade(
+        dir.path(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--rules",
+            "pack",
+            "--select",
+            "ACME",
+            model.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let f = &v["findings"][0];
+    assert_eq!(f["id"], "ACME001@support-llm");
+    assert_eq!(f["rationale"], "`support-llm` is hosted by a vendor");
+    let list = palisade(dir.path(), &["rules", "list", "--rules", "pack"]);
+    assert!(list.stdout.contains("ACME001"));
+}
+
+#[test]
+fn a_broken_user_rule_is_an_error_with_its_location() {
+    let broken = PACK_RULE.replace(
+        "component.hosting == 'vendor-api'",
+        "component.hostin == 'vendor-api'",
+    );
+    let dir = files(&[("pack/acme.yaml", broken.as_bytes())]);
+    let model = repo_root().join("examples/support-rag-assistant.yaml");
+    let run = palisade(
+        dir.path(),
+        &["analyze", "--rules", "pack", model.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("pack/acme.yaml:7:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `hosting`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rules_show_prints_the_documentation() {
+    let run = palisade(&repo_root(), &["rules", "show", "PI001"]);
+    assert_eq!(run.code, 0);
+    for section in [
+        "## What it is",
+        "## Why it matters",
+        "## Example",
+        "## Mitigations",
+        "## Mappings",
+        "AML.T0051.000",
+    ] {
+        assert!(
+            run.stdout.contains(section),
+            "{section} missing:\n{}",
+            run.stdout
+        );
+    }
+    let run = palisade(&repo_root(), &["rules", "show", "PI00"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn atlas_names_come_from_a_loaded_atlas_file() {
+    let atlas = shared_dir().join("data/atlas/ATLAS.yaml");
+    let v = analyze_json(&[
+        "examples/support-rag-assistant.yaml",
+        "--atlas",
+        atlas.to_str().unwrap(),
+    ]);
+    assert_eq!(v["atlas"]["version"], "5.6.0");
+    assert_eq!(
+        v["atlas"]["names"]["AML.T0051.000"],
+        "LLM Prompt Injection: Direct"
+    );
+}
