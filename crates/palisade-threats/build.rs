@@ -3,6 +3,8 @@
 use std::path::Path;
 
 fn collect(dir: &Path, out: &mut Vec<String>) {
+    // Watch every directory, so adding or removing a rule file anywhere triggers a rebuild.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
