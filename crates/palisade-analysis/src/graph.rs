@@ -143,3 +143,58 @@ pub fn path_to(seen: &[Option<(usize, Option<usize>)>], node: usize) -> Vec<usiz
     path.reverse();
     path
 }
+
+/// A breadth-first search that only touches what it reaches (for searches from one component
+/// that stay local): returns reached nodes in order with their predecessor and depth.
+pub struct Local {
+    pub order: Vec<usize>,
+    prev: std::collections::HashMap<usize, (Option<usize>, usize)>,
+}
+
+impl Local {
+    pub fn search(
+        start: usize,
+        edges: &[Vec<Edge>],
+        max_depth: usize,
+        mut passable: impl FnMut(usize) -> bool,
+    ) -> Local {
+        let mut prev = std::collections::HashMap::new();
+        prev.insert(start, (None, 0));
+        let mut order = vec![start];
+        let mut i = 0;
+        while i < order.len() {
+            let u = order[i];
+            i += 1;
+            let depth = prev[&u].1;
+            if depth >= max_depth || (u != start && !passable(u)) {
+                continue;
+            }
+            for e in &edges[u] {
+                if let std::collections::hash_map::Entry::Vacant(v) = prev.entry(e.to) {
+                    v.insert((Some(u), depth + 1));
+                    order.push(e.to);
+                }
+            }
+        }
+        Local { order, prev }
+    }
+
+    pub fn prev(&self, node: usize) -> Option<usize> {
+        self.prev.get(&node).and_then(|p| p.0)
+    }
+
+    /// The path from the start to `node`, start first.
+    pub fn path(&self, node: usize) -> Vec<usize> {
+        let mut path = vec![node];
+        let mut cur = node;
+        while let Some(p) = self.prev(cur) {
+            path.push(p);
+            cur = p;
+            if path.len() > self.order.len() {
+                break;
+            }
+        }
+        path.reverse();
+        path
+    }
+}

@@ -1,6 +1,6 @@
 //! What a model or agent can reach: tools, exfiltration channels, review; and lineage.
 
-use crate::graph::{Graph, bfs};
+use crate::graph::{Graph, Local};
 use crate::{Channel, ChannelKind, Lineage, RISKY, ToolReach, untrusted_origin};
 use palisade_model::{
     Action, ComponentKind as K, ControlledBy, DataAsset, HumanApproval, Id, Labelling,
@@ -75,15 +75,10 @@ pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<ToolReach> {
         });
     };
     // Calls the model or agent starts, through relays, up to a few hops.
-    let seen = bfs(g.len(), &[m], &g.calls, |u| u == m || relays(g.kind(u)));
-    let mut reached: Vec<usize> = (0..g.len())
-        .filter(|&t| t != m && seen[t].is_some() && is_tool(g.kind(t)) && allowed(t))
-        .collect();
-    reached.sort_by_key(|&t| crate::graph::path_to(&seen, t).len());
-    for t in reached {
-        let path = crate::graph::path_to(&seen, t);
-        if path.len() <= 5 {
-            push(g, t, path, false);
+    let seen = Local::search(m, &g.calls, 4, |u| relays(g.kind(u)));
+    for &t in &seen.order {
+        if t != m && is_tool(g.kind(t)) && allowed(t) {
+            push(g, t, seen.path(t), false);
         }
     }
     // Orchestrator pattern: a component calls the model and, with its answer, a tool.
@@ -122,18 +117,14 @@ pub(crate) fn channels(g: &Graph, m: usize, tools: &[ToolReach]) -> Vec<Channel>
         }
     }
     // Rendering of the output, by the model itself or by what displays it (a few hops on).
-    let seen = bfs(g.len(), &[m], &g.content, |u| {
-        u == m
-            || matches!(
-                g.kind(u),
-                K::Service | K::Postprocessing | K::OutputGuardrail | K::ApiGateway
-            )
+    let seen = Local::search(m, &g.content, 3, |u| {
+        matches!(
+            g.kind(u),
+            K::Service | K::Postprocessing | K::OutputGuardrail | K::ApiGateway
+        )
     });
     let mut rendered = BTreeSet::new();
-    for (i, s) in seen.iter().enumerate() {
-        if s.is_none() || crate::graph::path_to(&seen, i).len() > 4 {
-            continue;
-        }
+    for &i in &seen.order {
         for r in &g.model.components[i].output_rendering {
             let kind = match r.value {
                 Rendering::Images => ChannelKind::RenderedImage,
@@ -204,20 +195,14 @@ pub(crate) fn lineage<'m>(
     i: usize,
     asset: &impl Fn(&Id) -> Option<&'m DataAsset>,
 ) -> Lineage {
-    let seen = bfs(g.len(), &[i], &g.content_rev, |u| {
-        u == i || lineage_stage(g.kind(u))
-    });
+    let seen = Local::search(i, &g.content_rev, usize::MAX, |u| lineage_stage(g.kind(u)));
     let mut l = Lineage::default();
     let mut training_data: BTreeSet<Id> = BTreeSet::new();
     let mut upstream: Vec<usize> = Vec::new();
-    for (u, s) in seen.iter().enumerate() {
-        if s.is_none() || u == i {
-            continue;
-        }
-        let Some((_, Some(prev))) = s else { continue };
-        let k = g.kind(u);
+    for &u in &seen.order {
+        let Some(prev) = seen.prev(u) else { continue };
         // Non-pipeline components count only as sources feeding the training side.
-        if !lineage_stage(k) && !training_side(g.kind(*prev)) {
+        if !lineage_stage(g.kind(u)) && !training_side(g.kind(prev)) {
             continue;
         }
         upstream.push(u);

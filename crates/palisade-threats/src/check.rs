@@ -14,7 +14,12 @@ pub struct CheckError {
 
 pub struct Checker {
     scopes: Vec<(String, Ty)>,
+    /// How many of the scopes are the rule's own variables (the rest are macro variables).
+    roots: usize,
     pub errors: Vec<CheckError>,
+    /// Top-level fields of each variable the expression reads (`*` when it uses it whole), so
+    /// that evaluation only builds what rules look at.
+    pub used: std::collections::BTreeSet<(String, String)>,
 }
 
 fn path_text(e: &IdedExpr) -> String {
@@ -35,8 +40,10 @@ fn string_literal(e: &IdedExpr) -> Option<&str> {
 impl Checker {
     pub fn new(vars: Vec<(String, Ty)>) -> Self {
         Checker {
+            roots: vars.len(),
             scopes: vars,
             errors: Vec::new(),
+            used: std::collections::BTreeSet::new(),
         }
     }
 
@@ -66,9 +73,72 @@ impl Checker {
         }
     }
 
+    fn select(&mut self, e: &IdedExpr, s: &cel::common::ast::SelectExpr, t: Ty) -> Ty {
+        let out = match &t {
+            Ty::Object(fields) => match fields.get(&s.field) {
+                Some(ft) => ft.clone(),
+                None => {
+                    let help = suggest(&s.field, fields.keys().map(String::as_str))
+                        .map(|x| format!("did you mean `{x}`?"))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "fields: {}",
+                                fields.keys().cloned().collect::<Vec<_>>().join(", ")
+                            )
+                        });
+                    self.error(
+                        e,
+                        format!("`{}` has no field `{}`", path_text(&s.operand), s.field),
+                        Some(help),
+                    );
+                    Ty::Any
+                }
+            },
+            Ty::Any => Ty::Any,
+            other => {
+                self.error(
+                    e,
+                    format!(
+                        "`{}` is {}, which has no field `{}`",
+                        path_text(&s.operand),
+                        other.describe(),
+                        s.field
+                    ),
+                    None,
+                );
+                Ty::Any
+            }
+        };
+        if s.test { Ty::Bool } else { out }
+    }
+
+    /// The root variable an identifier names, if it is not shadowed by a macro variable.
+    fn root_var(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .rposition(|(n, _)| n == name)
+            .is_some_and(|i| i < self.roots)
+    }
+
     pub fn infer(&mut self, e: &IdedExpr) -> Ty {
+        if let Expr::Select(s) = &e.expr
+            && let Expr::Ident(name) = &s.operand.expr
+            && self.root_var(name)
+        {
+            self.used.insert((name.clone(), s.field.clone()));
+            let t = self
+                .scopes
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.clone());
+            return self.select(e, s, t.unwrap_or(Ty::Any));
+        }
         match &e.expr {
             Expr::Ident(name) => {
+                if self.root_var(name) {
+                    self.used.insert((name.clone(), "*".into()));
+                }
                 if let Some((_, t)) = self.scopes.iter().rev().find(|(n, _)| n == name) {
                     return t.clone();
                 }
@@ -81,42 +151,7 @@ impl Checker {
             }
             Expr::Select(s) => {
                 let t = self.infer(&s.operand);
-                let out = match &t {
-                    Ty::Object(fields) => match fields.get(&s.field) {
-                        Some(ft) => ft.clone(),
-                        None => {
-                            let help = suggest(&s.field, fields.keys().map(String::as_str))
-                                .map(|x| format!("did you mean `{x}`?"))
-                                .unwrap_or_else(|| {
-                                    format!(
-                                        "fields: {}",
-                                        fields.keys().cloned().collect::<Vec<_>>().join(", ")
-                                    )
-                                });
-                            self.error(
-                                e,
-                                format!("`{}` has no field `{}`", path_text(&s.operand), s.field),
-                                Some(help),
-                            );
-                            Ty::Any
-                        }
-                    },
-                    Ty::Any => Ty::Any,
-                    other => {
-                        self.error(
-                            e,
-                            format!(
-                                "`{}` is {}, which has no field `{}`",
-                                path_text(&s.operand),
-                                other.describe(),
-                                s.field
-                            ),
-                            None,
-                        );
-                        Ty::Any
-                    }
-                };
-                if s.test { Ty::Bool } else { out }
+                self.select(e, s, t)
             }
             Expr::Call(c) => {
                 let target = c.target.as_ref().map(|t| self.infer(t));

@@ -127,8 +127,51 @@ fn complete(
     v
 }
 
+/// JSON to a CEL value, directly (no serializer round trip).
 fn to_cel(v: &Value) -> cel::Value {
-    cel::to_value(v).unwrap_or(cel::Value::Null)
+    use std::sync::Arc;
+    match v {
+        Value::Null => cel::Value::Null,
+        Value::Bool(b) => cel::Value::Bool(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => cel::Value::Int(i),
+            None => n.as_u64().map_or_else(
+                || cel::Value::Float(n.as_f64().unwrap_or(0.0)),
+                cel::Value::UInt,
+            ),
+        },
+        Value::String(s) => cel::Value::String(Arc::new(s.clone())),
+        Value::Array(a) => cel::Value::List(Arc::new(a.iter().map(to_cel).collect())),
+        Value::Object(o) => {
+            let map: std::collections::HashMap<String, cel::Value> =
+                o.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
+            cel::Value::from(map)
+        }
+    }
+}
+
+/// Only the fields some rule reads, so conditions do not pay for the rest.
+fn prune(v: &Value, fields: Option<&std::collections::BTreeSet<String>>) -> Value {
+    match (v, fields) {
+        (_, Some(f)) if f.contains("*") => v.clone(),
+        (Value::Object(o), Some(f)) => Value::Object(
+            o.iter()
+                .filter(|(k, _)| f.contains(*k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        (Value::Object(_), None) => Value::Object(Map::new()),
+        _ => v.clone(),
+    }
+}
+
+/// Union of the fields read through several variables that hold the same kind of value.
+fn union(used: &crate::library::Used, vars: &[&str]) -> std::collections::BTreeSet<String> {
+    vars.iter()
+        .filter_map(|v| used.get(*v))
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 struct Views {
@@ -280,14 +323,38 @@ pub fn evaluate(
         .filter(|r| r.rule.target.value == Target::Flow)
         .collect();
     let v = views(model, facts);
-    let system = to_cel(&v.system);
+    let uc = &lib.used_component;
+    let uf = &lib.used_flow;
+    let mut system_fields = union(uc, &["system"]);
+    system_fields.extend(union(uf, &["system"]));
+    let system = to_cel(&prune(&v.system, Some(&system_fields)));
     let model_val = to_cel(&v.model);
     let mut out = Evaluation::default();
+    let comp_fields = union(uc, &["component"]);
+    let facts_fields = union(uc, &["facts"]);
     let mut cel_components: Vec<Option<(cel::Value, cel::Value)>> =
         vec![None; model.components.len()];
     let mut cel_of = |i: usize| -> (cel::Value, cel::Value) {
         cel_components[i]
-            .get_or_insert_with(|| (to_cel(&v.components[i]), to_cel(&v.component_facts[i])))
+            .get_or_insert_with(|| {
+                (
+                    to_cel(&prune(&v.components[i], Some(&comp_fields))),
+                    to_cel(&prune(&v.component_facts[i], Some(&facts_fields))),
+                )
+            })
+            .clone()
+    };
+    let end_fields = union(uf, &["from", "to"]);
+    let end_facts_fields = union(uf, &["from_facts", "to_facts"]);
+    let mut cel_ends: Vec<Option<(cel::Value, cel::Value)>> = vec![None; model.components.len()];
+    let mut cel_end = |i: usize| -> (cel::Value, cel::Value) {
+        cel_ends[i]
+            .get_or_insert_with(|| {
+                (
+                    to_cel(&prune(&v.components[i], Some(&end_fields))),
+                    to_cel(&prune(&v.component_facts[i], Some(&end_facts_fields))),
+                )
+            })
             .clone()
     };
 
@@ -353,11 +420,11 @@ pub fn evaluate(
                 &flow_fields,
             );
             let facts_json = serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null);
-            let (av, afv) = cel_of(a);
-            let (bv, bfv) = cel_of(b);
+            let (av, afv) = cel_end(a);
+            let (bv, bfv) = cel_end(b);
             let mut ctx = cel::Context::default();
-            ctx.add_variable_from_value("flow", to_cel(&flow_json));
-            ctx.add_variable_from_value("facts", to_cel(&facts_json));
+            ctx.add_variable_from_value("flow", to_cel(&prune(&flow_json, uf.get("flow"))));
+            ctx.add_variable_from_value("facts", to_cel(&prune(&facts_json, uf.get("facts"))));
             ctx.add_variable_from_value("from", av);
             ctx.add_variable_from_value("to", bv);
             ctx.add_variable_from_value("from_facts", afv);

@@ -23,7 +23,14 @@ pub struct CompiledRule {
 
 pub struct Library {
     pub rules: Vec<CompiledRule>,
+    /// Fields of each variable that component rules read (`*`: all of it).
+    pub used_component: Used,
+    /// Fields of each variable that flow rules read.
+    pub used_flow: Used,
 }
+
+/// Variable name → top-level fields read by some rule.
+pub type Used = BTreeMap<String, std::collections::BTreeSet<String>>;
 
 impl Library {
     pub fn get(&self, code: &str) -> Option<&CompiledRule> {
@@ -55,6 +62,8 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         .iter()
         .map(|(p, t)| (p.clone(), t.clone(), p.display().to_string()));
     let mut first: BTreeMap<String, Span> = BTreeMap::new();
+    let mut used_component = Used::new();
+    let mut used_flow = Used::new();
     for (path, text, origin) in builtin.chain(user) {
         let file = sources.add(path, text);
         let text = sources.get(file).text.clone();
@@ -69,9 +78,9 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         let rule = Rule::from_node(&node, &mut cx);
         diags.append(&mut cx.diags);
         let Some(rule) = rule else { continue };
-        let vars = match rule.target.value {
-            Target::Component => &cvars,
-            Target::Flow => &fvars,
+        let (vars, used) = match rule.target.value {
+            Target::Component => (&cvars, &mut used_component),
+            Target::Flow => (&fvars, &mut used_flow),
         };
         let mut ok = true;
         if let Some(prev) = first.get(&rule.code.value) {
@@ -87,11 +96,11 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         } else {
             first.insert(rule.code.value.clone(), rule.code.span);
         }
-        let when = compile(&rule.when, vars, &sources, &mut diags);
+        let when = compile(&rule.when, vars, &sources, &mut diags, used);
         let mut preconditions = Vec::new();
         for p in &rule.preconditions {
             let program = match &p.when {
-                Some(w) => match compile(w, vars, &sources, &mut diags) {
+                Some(w) => match compile(w, vars, &sources, &mut diags, used) {
                     Some(prog) => Some(prog),
                     None => {
                         ok = false;
@@ -122,7 +131,11 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
     LoadedLibrary {
         sources,
         diagnostics: diags,
-        library: (!failed).then_some(Library { rules }),
+        library: (!failed).then_some(Library {
+            rules,
+            used_component,
+            used_flow,
+        }),
     }
 }
 
@@ -154,6 +167,7 @@ fn compile(
     vars: &[(String, Ty)],
     sources: &SourceMap,
     diags: &mut Vec<Diagnostic>,
+    used: &mut Used,
 ) -> Option<cel::Program> {
     let program = match cel::Program::compile(&expr.value) {
         Ok(p) => p,
@@ -170,6 +184,9 @@ fn compile(
     };
     let mut checker = Checker::new(vars.to_vec());
     let ty = checker.infer(program.expression());
+    for (var, field) in &checker.used {
+        used.entry(var.clone()).or_default().insert(field.clone());
+    }
     for e in &checker.errors {
         let span = expr_span(expr, sources, program.source_info().offset_for(e.expr_id));
         let mut d = Diagnostic::error(
