@@ -290,20 +290,27 @@ pub fn analyze(model: &Model) -> Facts {
     // Exposure: actors reaching components through the flows they start.
     let mut reached_by: Vec<BTreeSet<ActorRole>> = vec![BTreeSet::new(); n];
     let mut directly_exposed = vec![false; n];
-    for (a, c) in model.components.iter().enumerate() {
-        if c.kind.value != K::Actor {
+    let role_of =
+        |c: &palisade_model::Component| c.role.as_ref().map_or(ActorRole::Anonymous, |r| r.value);
+    // One search per role (not per actor) keeps this linear in the size of the model.
+    for role in ActorRole::ALL {
+        let starts: Vec<usize> = (0..n)
+            .filter(|&a| g.kind(a) == K::Actor && role_of(&model.components[a]) == *role)
+            .collect();
+        if starts.is_empty() {
             continue;
         }
-        let role = c.role.as_ref().map_or(ActorRole::Anonymous, |r| r.value);
-        let seen = bfs(n, &[a], &g.calls, |u| g.kind(u) != K::Actor);
+        let seen = bfs(n, &starts, &g.calls, |u| g.kind(u) != K::Actor);
         for (i, s) in seen.iter().enumerate() {
-            if s.is_some() && i != a {
-                reached_by[i].insert(role);
+            if s.is_some() && g.kind(i) != K::Actor {
+                reached_by[i].insert(*role);
             }
         }
-        if untrusted_role(role) {
-            for e in &g.calls[a] {
-                directly_exposed[e.to] = true;
+        if untrusted_role(*role) {
+            for &a in &starts {
+                for e in &g.calls[a] {
+                    directly_exposed[e.to] = true;
+                }
             }
         }
     }
