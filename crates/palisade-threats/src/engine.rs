@@ -237,14 +237,17 @@ fn views(model: &Model, facts: &Facts) -> Views {
     }
 }
 
+/// The variables of one element, by name, for rendering rationales.
+type View<'a> = [(&'a str, &'a Value)];
+
 /// Render a rationale template against the element's view.
-fn render(template: &str, view: &Map<String, Value>) -> String {
+fn render(template: &str, view: &View) -> String {
     let mut out = template.to_string();
     for path in template_paths(template) {
         let mut cur: Option<&Value> = None;
         for (i, part) in path.split('.').enumerate() {
             cur = if i == 0 {
-                view.get(part)
+                view.iter().find(|(n, _)| *n == part).map(|(_, v)| *v)
             } else {
                 cur.and_then(|c| c.get(part))
             };
@@ -327,92 +330,88 @@ pub fn evaluate(
     let uf = &lib.used_flow;
     let mut system_fields = union(uc, &["system"]);
     system_fields.extend(union(uf, &["system"]));
-    let system = to_cel(&prune(&v.system, Some(&system_fields)));
-    let model_val = to_cel(&v.model);
+    // Values are converted to CEL once and lent to each evaluation through a resolver: no
+    // per-element copies, and the standard library is built once.
+    let env = std::sync::Arc::new(cel::Env::stdlib());
+    let system = boxed(&prune(&v.system, Some(&system_fields)));
+    let model_val = boxed(&v.model);
     let mut out = Evaluation::default();
+    let n = model.components.len();
     let comp_fields = union(uc, &["component"]);
     let facts_fields = union(uc, &["facts"]);
-    let mut cel_components: Vec<Option<(cel::Value, cel::Value)>> =
-        vec![None; model.components.len()];
-    let mut cel_of = |i: usize| -> (cel::Value, cel::Value) {
-        cel_components[i]
-            .get_or_insert_with(|| {
+    let applicable: Vec<Vec<&CompiledRule>> = model
+        .components
+        .iter()
+        .map(|c| {
+            component_rules
+                .iter()
+                .copied()
+                .filter(|r| {
+                    r.rule.kinds.is_empty() || r.rule.kinds.iter().any(|k| k.value == c.kind.value)
+                })
+                .collect()
+        })
+        .collect();
+    let cel_components: Vec<Option<(Val, Val)>> = (0..n)
+        .map(|i| {
+            (!applicable[i].is_empty()).then(|| {
                 (
-                    to_cel(&prune(&v.components[i], Some(&comp_fields))),
-                    to_cel(&prune(&v.component_facts[i], Some(&facts_fields))),
+                    boxed(&prune(&v.components[i], Some(&comp_fields))),
+                    boxed(&prune(&v.component_facts[i], Some(&facts_fields))),
                 )
             })
-            .clone()
-    };
-    let end_fields = union(uf, &["from", "to"]);
-    let end_facts_fields = union(uf, &["from_facts", "to_facts"]);
-    let mut cel_ends: Vec<Option<(cel::Value, cel::Value)>> = vec![None; model.components.len()];
-    let mut cel_end = |i: usize| -> (cel::Value, cel::Value) {
-        cel_ends[i]
-            .get_or_insert_with(|| {
-                (
-                    to_cel(&prune(&v.components[i], Some(&end_fields))),
-                    to_cel(&prune(&v.component_facts[i], Some(&end_facts_fields))),
-                )
-            })
-            .clone()
-    };
-
+        })
+        .collect();
     for (i, c) in model.components.iter().enumerate() {
-        let kind = c.kind.value;
-        let applicable: Vec<&&CompiledRule> = component_rules
-            .iter()
-            .filter(|r| r.rule.kinds.is_empty() || r.rule.kinds.iter().any(|k| k.value == kind))
-            .collect();
-        if applicable.is_empty() {
+        let Some((cv, fv)) = &cel_components[i] else {
             continue;
-        }
-        let (cv, fv) = cel_of(i);
-        let mut ctx = cel::Context::default();
-        ctx.add_variable_from_value("component", cv);
-        ctx.add_variable_from_value("facts", fv);
-        ctx.add_variable_from_value("system", system.clone());
-        ctx.add_variable_from_value("model", model_val.clone());
-        let mut view: Option<Map<String, Value>> = None;
-        for r in applicable {
-            match fires(r, &ctx, c.id.value.as_str(), &mut out.errors) {
-                Some(true) => {}
-                _ => continue,
+        };
+        let vars = Vars {
+            names: &["component", "facts", "system", "model"],
+            vals: [&**cv, &**fv, &*system, &*model_val],
+        };
+        let mut ctx = cel::Context::with_env(env.clone());
+        ctx.set_variable_resolver(&vars);
+        let view: [(&str, &Value); 4] = [
+            ("component", &v.components[i]),
+            ("facts", &v.component_facts[i]),
+            ("system", &v.system),
+            ("model", &v.model),
+        ];
+        for r in &applicable[i] {
+            if fires(r, &ctx, c.id.value.as_str(), &mut out.errors) != Some(true) {
+                continue;
             }
-            let view = view.get_or_insert_with(|| {
-                let mut m = Map::new();
-                m.insert("component".into(), v.components[i].clone());
-                m.insert("facts".into(), v.component_facts[i].clone());
-                m.insert("system".into(), v.system.clone());
-                m.insert("model".into(), v.model.clone());
-                m
-            });
-            let cf = &facts.components[i];
             out.findings.push(finding(
                 r,
                 &ctx,
-                view,
+                &view,
                 FindingTarget {
                     kind: Target::Component,
                     id: c.id.value.to_string(),
-                    component_kind: Some(kind),
+                    component_kind: Some(c.kind.value),
                 },
-                cf.taint_path.clone(),
+                facts.components[i].taint_path.clone(),
                 location(sources, c.id.span),
             ));
         }
     }
 
     if !flow_rules.is_empty() {
+        let end_fields = union(uf, &["from", "to"]);
+        let end_facts_fields = union(uf, &["from_facts", "to_facts"]);
+        let ends: Vec<(Val, Val)> = (0..n)
+            .map(|i| {
+                (
+                    boxed(&prune(&v.components[i], Some(&end_fields))),
+                    boxed(&prune(&v.component_facts[i], Some(&end_facts_fields))),
+                )
+            })
+            .collect();
         let flow_fields = palisade_model::Flow::field_types();
         for (fi, f) in model.flows.iter().enumerate() {
-            let (Some(a), Some(b)) = (
-                model
-                    .component(&f.from.value)
-                    .map(|_| ())
-                    .and(index(model, &f.from.value)),
-                index(model, &f.to.value),
-            ) else {
+            let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
+            else {
                 continue;
             };
             let flow_json = complete(
@@ -420,31 +419,47 @@ pub fn evaluate(
                 &flow_fields,
             );
             let facts_json = serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null);
-            let (av, afv) = cel_end(a);
-            let (bv, bfv) = cel_end(b);
-            let mut ctx = cel::Context::default();
-            ctx.add_variable_from_value("flow", to_cel(&prune(&flow_json, uf.get("flow"))));
-            ctx.add_variable_from_value("facts", to_cel(&prune(&facts_json, uf.get("facts"))));
-            ctx.add_variable_from_value("from", av);
-            ctx.add_variable_from_value("to", bv);
-            ctx.add_variable_from_value("from_facts", afv);
-            ctx.add_variable_from_value("to_facts", bfv);
-            ctx.add_variable_from_value("system", system.clone());
-            ctx.add_variable_from_value("model", model_val.clone());
+            let fv = boxed(&prune(&flow_json, uf.get("flow")));
+            let ffv = boxed(&prune(&facts_json, uf.get("facts")));
+            let vars = Vars {
+                names: &[
+                    "flow",
+                    "facts",
+                    "from",
+                    "to",
+                    "from_facts",
+                    "to_facts",
+                    "system",
+                    "model",
+                ],
+                vals: [
+                    &*fv,
+                    &*ffv,
+                    &*ends[a].0,
+                    &*ends[b].0,
+                    &*ends[a].1,
+                    &*ends[b].1,
+                    &*system,
+                    &*model_val,
+                ],
+            };
+            let mut ctx = cel::Context::with_env(env.clone());
+            ctx.set_variable_resolver(&vars);
             let id = model.flow_id(fi).to_string();
             for r in &flow_rules {
                 if fires(r, &ctx, &id, &mut out.errors) != Some(true) {
                     continue;
                 }
-                let mut view = Map::new();
-                view.insert("flow".into(), flow_json.clone());
-                view.insert("facts".into(), facts_json.clone());
-                view.insert("from".into(), v.components[a].clone());
-                view.insert("to".into(), v.components[b].clone());
-                view.insert("from_facts".into(), v.component_facts[a].clone());
-                view.insert("to_facts".into(), v.component_facts[b].clone());
-                view.insert("system".into(), v.system.clone());
-                view.insert("model".into(), v.model.clone());
+                let view: [(&str, &Value); 8] = [
+                    ("flow", &flow_json),
+                    ("facts", &facts_json),
+                    ("from", &v.components[a]),
+                    ("to", &v.components[b]),
+                    ("from_facts", &v.component_facts[a]),
+                    ("to_facts", &v.component_facts[b]),
+                    ("system", &v.system),
+                    ("model", &v.model),
+                ];
                 let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
                 out.findings.push(finding(
                     r,
@@ -468,6 +483,28 @@ pub fn evaluate(
             .then(a.target.id.cmp(&b.target.id))
     });
     out
+}
+
+type Val = Box<dyn cel::common::value::Val>;
+
+fn boxed(v: &Value) -> Val {
+    let converted: Result<Val, _> = to_cel(v).try_into();
+    converted.unwrap_or_else(|_| Box::new(cel::common::types::CelNull))
+}
+
+/// The variables of one evaluation, lent to CEL by reference.
+struct Vars<'a, const N: usize> {
+    names: &'static [&'static str; N],
+    vals: [&'a dyn cel::common::value::Val; N],
+}
+
+impl<const N: usize> cel::context::VariableResolver for Vars<'_, N> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<cel::common::value::CowVal<'b, 'b>> {
+        self.names
+            .iter()
+            .position(|n| *n == variable)
+            .map(|i| cel::common::value::CowVal::Borrowed(self.vals[i]))
+    }
 }
 
 fn index(model: &Model, id: &palisade_model::Id) -> Option<usize> {
@@ -502,7 +539,7 @@ fn fires(
 fn finding(
     r: &CompiledRule,
     ctx: &cel::Context,
-    view: &Map<String, Value>,
+    view: &View,
     target: FindingTarget,
     path: Vec<String>,
     location: Option<SourceLocation>,

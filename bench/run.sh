@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Reproduces every figure in docs/benchmarks.md (model language and threat engine).
+# usage: bench/run.sh [--no-pytm]      results: bench/out/results.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out
+mkdir -p "$out"
+pytm=1
+[ "${1:-}" = "--no-pytm" ] && pytm=0
+
+cargo build --release -q -p palisade-cli
+bin=target/release/palisade
+{
+  echo "## Machine"
+  echo
+  echo "- $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "- $(free -g | awk '/Mem:/ {print $2}') GiB memory; $(uname -sr); $(rustc --version)"
+  echo
+  echo "## palisade on generated models (bench/gen_model.py: N components, 4N flows)"
+  echo
+  echo "| components | flows | file size | check: wall s | check: peak RSS MiB | analyze --format json: wall s | analyze: peak RSS MiB | findings |"
+  echo "|---|---|---|---|---|---|---|---|"
+} > "$out/results.md"
+
+measure() { # prints "seconds rss_kb" of the best of 3 runs
+  best=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" > "$out/stdout.txt" 2> /dev/null || true
+    read -r s k < "$out/time.txt"
+    if [ -z "$best" ] || awk "BEGIN{exit !($s < ${best% *})}"; then best="$s $k"; fi
+  done
+  echo "$best"
+}
+
+for n in 1000 10000 50000; do
+  f="$out/model-$n.yaml"
+  python3 bench/gen_model.py "$n" $((4 * n)) > "$f"
+  read -r cs ck <<< "$(measure "$bin" check "$f")"
+  read -r as ak <<< "$(measure "$bin" analyze --format json "$f")"
+  findings=$(python3 -c "import json; print(json.load(open('$out/stdout.txt'))['summary']['findings'])")
+  size=$(du -h "$f" | cut -f1)
+  echo "| $n | $((4 * n)) | $size | $cs | $((ck / 1024)) | $as | $((ak / 1024)) | $findings |" >> "$out/results.md"
+done
+
+{
+  echo
+  echo "## Findings per example (palisade analyze)"
+  echo
+  echo "| example | components | findings | attack paths | findings per component |"
+  echo "|---|---|---|---|---|"
+} >> "$out/results.md"
+for f in examples/*.yaml; do
+  "$bin" analyze --format json "$f" > "$out/ex.json"
+  python3 - "$f" "$out/ex.json" >> "$out/results.md" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[2])); s = v["summary"]
+per = ", ".join(f"{k} {n}" for k, n in sorted(s["by_component"].items(), key=lambda x: (-x[1], x[0])))
+print(f"| {sys.argv[1]} | {s['components']} | {s['findings']} | {s['attack_paths']} | {per or '—'} |")
+PY
+done
+
+if [ "$pytm" = 1 ]; then
+  python3 -c "import pytm" 2>/dev/null || pip install -q pytm
+  {
+    echo
+    echo "## pytm $(pip show pytm 2>/dev/null | awk '/^Version/ {print $2}') on the equivalent support RAG assistant (bench/pytm/support_rag.py)"
+    echo
+  } >> "$out/results.md"
+  python3 bench/pytm/support_rag.py --json "$out/pytm-rag.json" > /dev/null
+  "$bin" analyze --format json examples/support-rag-assistant.yaml > "$out/palisade-rag.json"
+  python3 - "$out/pytm-rag.json" "$out/palisade-rag.json" >> "$out/results.md" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["findings"]; q = json.load(open(sys.argv[2]))
+llm = [f for f in p if f["threat_id"].startswith("LLM")]
+flows = {}
+for f in p:
+    flows.setdefault(f["target"], set()).add(f["threat_id"])
+print("| tool | findings | AI-specific findings | mapped to ATLAS | attack paths |")
+print("|---|---|---|---|---|")
+print(f"| pytm | {len(p)} | {len(llm)} | 0 | 0 |")
+ai = [f for f in q["findings"] if f["category"] != "classic"]
+atlas = [f for f in q["findings"] if f["mappings"]["atlas"]]
+print(f"| palisade | {len(q['findings'])} | {len(ai)} | {len(atlas)} | {len(q['attack_paths'])} |")
+PY
+  {
+    echo
+    echo "## pytm on the generated shapes (bench/pytm/scale.py; tm.resolve())"
+    echo
+    echo "| elements | flows | wall s | peak RSS MiB |"
+    echo "|---|---|---|---|"
+  } >> "$out/results.md"
+  for n in 1000 10000; do
+    read -r s k <<< "$( /usr/bin/time -f "%e %M" python3 bench/pytm/scale.py "$n" $((4 * n)) 2>&1 >/dev/null | tail -1 )"
+    echo "| $n | $((4 * n)) | $s | $((k / 1024)) |" >> "$out/results.md"
+  done
+fi
+cat "$out/results.md"
