@@ -26,7 +26,7 @@ measure() { # prints "seconds rss_kb" of the best of 3 runs
   best=""
   for _ in 1 2 3; do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" > "$out/stdout.txt" 2> /dev/null || true
-    read -r s k < "$out/time.txt"
+    read -r s k <<< "$(tail -n 1 "$out/time.txt")"
     if [ -z "$best" ] || awk "BEGIN{exit !($s < ${best% *})}"; then best="$s $k"; fi
   done
   echo "$best"

@@ -236,6 +236,7 @@ pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
+            max_events: limits.max_nodes.saturating_mul(3),
             max_depth: limits.max_depth,
             max_total_scalar_bytes: limits.max_file_bytes,
         },
@@ -268,6 +269,17 @@ fn syntax_error(e: &serde_saphyr::Error, text: &str, file: FileId) -> Diagnostic
         msg.truncate(i);
     }
     let lower = msg.to_lowercase();
+    if let Some(i) = lower.find("budget breached: ") {
+        // e.g. `budget breached: Aliases { … }`: keep which limit, not the parser's internals.
+        let what: String = msg[i + 17..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        msg = format!(
+            "the document exceeds palisade's safety limits ({})",
+            what.to_lowercase()
+        );
+    }
     let (code, help) = if lower.contains("multiple yaml documents") {
         msg = "a second YAML document (`---`) follows the first".into();
         (
