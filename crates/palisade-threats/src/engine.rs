@@ -112,9 +112,11 @@ pub struct Evaluation {
 fn complete(
     mut v: Value,
     fields: &[(&'static str, std::borrow::Cow<'static, str>, bool)],
+    wanted: &std::collections::BTreeSet<String>,
 ) -> Value {
     if let Value::Object(map) = &mut v {
-        for (name, expected, _) in fields {
+        let all = wanted.contains("*");
+        for (name, expected, _) in fields.iter().filter(|f| all || wanted.contains(f.0)) {
             map.entry(name.to_string()).or_insert_with(|| {
                 if expected.starts_with("a list") {
                     Value::Array(Vec::new())
@@ -181,26 +183,38 @@ struct Views {
     model: Value,
 }
 
-fn views(model: &Model, facts: &Facts) -> Views {
+fn views(model: &Model, facts: &Facts, lib: &Library) -> Views {
+    let (uc, uf) = (&lib.used_component, &lib.used_flow);
+    let mut comp_fields = union(uc, &["component"]);
+    comp_fields.extend(union(uf, &["from", "to"]));
+    let mut facts_fields = union(uc, &["facts"]);
+    facts_fields.extend(union(uf, &["from_facts", "to_facts"]));
+    let mut system_fields = union(uc, &["system"]);
+    system_fields.extend(union(uf, &["system"]));
     let fields = palisade_model::Component::field_types();
     let components = model
         .components
         .iter()
         .map(|c| {
-            complete(
-                serde_json::to_value(&c.value).unwrap_or(Value::Null),
-                &fields,
-            )
+            let v = serde_json::to_value(&c.value).unwrap_or(Value::Null);
+            prune(&complete(v, &fields, &comp_fields), Some(&comp_fields))
         })
         .collect();
     let component_facts = facts
         .components
         .iter()
-        .map(|f| serde_json::to_value(f).unwrap_or(Value::Null))
+        .map(|f| {
+            let v = serde_json::to_value(f).unwrap_or(Value::Null);
+            prune(&v, Some(&facts_fields))
+        })
         .collect();
-    let system = complete(
-        serde_json::to_value(&model.system.value).unwrap_or(Value::Null),
-        &palisade_model::System::field_types(),
+    let system = prune(
+        &complete(
+            serde_json::to_value(&model.system.value).unwrap_or(Value::Null),
+            &palisade_model::System::field_types(),
+            &system_fields,
+        ),
+        Some(&system_fields),
     );
     let mut kinds: Vec<&str> = model
         .components
@@ -325,20 +339,15 @@ pub fn evaluate(
         .copied()
         .filter(|r| r.rule.target.value == Target::Flow)
         .collect();
-    let v = views(model, facts);
-    let uc = &lib.used_component;
+    let v = views(model, facts, lib);
     let uf = &lib.used_flow;
-    let mut system_fields = union(uc, &["system"]);
-    system_fields.extend(union(uf, &["system"]));
     // Values are converted to CEL once and lent to each evaluation through a resolver: no
     // per-element copies, and the standard library is built once.
     let env = std::sync::Arc::new(cel::Env::stdlib());
-    let system = boxed(&prune(&v.system, Some(&system_fields)));
+    let system = boxed(&v.system);
     let model_val = boxed(&v.model);
     let mut out = Evaluation::default();
     let n = model.components.len();
-    let comp_fields = union(uc, &["component"]);
-    let facts_fields = union(uc, &["facts"]);
     let applicable: Vec<Vec<&CompiledRule>> = model
         .components
         .iter()
@@ -352,20 +361,17 @@ pub fn evaluate(
                 .collect()
         })
         .collect();
+    let needed = |i: usize| !applicable[i].is_empty() || !flow_rules.is_empty();
     let cel_components: Vec<Option<(Val, Val)>> = (0..n)
-        .map(|i| {
-            (!applicable[i].is_empty()).then(|| {
-                (
-                    boxed(&prune(&v.components[i], Some(&comp_fields))),
-                    boxed(&prune(&v.component_facts[i], Some(&facts_fields))),
-                )
-            })
-        })
+        .map(|i| needed(i).then(|| (boxed(&v.components[i]), boxed(&v.component_facts[i]))))
         .collect();
     for (i, c) in model.components.iter().enumerate() {
         let Some((cv, fv)) = &cel_components[i] else {
             continue;
         };
+        if applicable[i].is_empty() {
+            continue;
+        }
         let vars = Vars {
             names: &["component", "facts", "system", "model"],
             vals: [&**cv, &**fv, &*system, &*model_val],
@@ -398,29 +404,30 @@ pub fn evaluate(
     }
 
     if !flow_rules.is_empty() {
-        let end_fields = union(uf, &["from", "to"]);
-        let end_facts_fields = union(uf, &["from_facts", "to_facts"]);
-        let ends: Vec<(Val, Val)> = (0..n)
-            .map(|i| {
-                (
-                    boxed(&prune(&v.components[i], Some(&end_fields))),
-                    boxed(&prune(&v.component_facts[i], Some(&end_facts_fields))),
-                )
-            })
-            .collect();
         let flow_fields = palisade_model::Flow::field_types();
         for (fi, f) in model.flows.iter().enumerate() {
             let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
             else {
                 continue;
             };
-            let flow_json = complete(
-                serde_json::to_value(&f.value).unwrap_or(Value::Null),
-                &flow_fields,
+            let (Some(ea), Some(eb)) = (&cel_components[a], &cel_components[b]) else {
+                continue;
+            };
+            let wanted = |var: &str| uf.get(var).cloned().unwrap_or_default();
+            let flow_json = prune(
+                &complete(
+                    serde_json::to_value(&f.value).unwrap_or(Value::Null),
+                    &flow_fields,
+                    &wanted("flow"),
+                ),
+                Some(&wanted("flow")),
             );
-            let facts_json = serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null);
-            let fv = boxed(&prune(&flow_json, uf.get("flow")));
-            let ffv = boxed(&prune(&facts_json, uf.get("facts")));
+            let facts_json = prune(
+                &serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null),
+                Some(&wanted("facts")),
+            );
+            let fv = boxed(&flow_json);
+            let ffv = boxed(&facts_json);
             let vars = Vars {
                 names: &[
                     "flow",
@@ -435,10 +442,10 @@ pub fn evaluate(
                 vals: [
                     &*fv,
                     &*ffv,
-                    &*ends[a].0,
-                    &*ends[b].0,
-                    &*ends[a].1,
-                    &*ends[b].1,
+                    &*ea.0,
+                    &*eb.0,
+                    &*ea.1,
+                    &*eb.1,
                     &*system,
                     &*model_val,
                 ],

@@ -112,6 +112,15 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
             preconditions.push((p.text.value.clone(), program));
         }
         check_template(&rule.rationale, vars, &mut diags);
+        // Rationales are rendered from the same pruned views conditions read.
+        for path in template_paths(&rule.rationale.value) {
+            let mut parts = path.split('.');
+            if let (Some(var), field) = (parts.next(), parts.next()) {
+                used.entry(var.to_string())
+                    .or_default()
+                    .insert(field.unwrap_or("*").to_string());
+            }
+        }
         check_mappings(&rule, &mut diags);
         let Some(when) = when else { continue };
         if ok {
