@@ -1,0 +1,2 @@
+//! Criterion benchmarks: pickle walking, whole-buffer scans and manifest hashing.
+fn main() {}
