@@ -50,6 +50,8 @@ pub(crate) struct Ctx<'o> {
     pub entries: u64,
     /// Errors are dropped: content is only a candidate (a literal that might be a pickle).
     candidate: bool,
+    /// The file's mapping, so long walks over it can drop pages they have passed.
+    pub root_map: Option<&'o memmap2::Mmap>,
 }
 
 impl<'o> Ctx<'o> {
@@ -63,6 +65,7 @@ impl<'o> Ctx<'o> {
             expanded: 0,
             entries: 0,
             candidate: false,
+            root_map: None,
         }
     }
 
@@ -214,6 +217,7 @@ pub(crate) fn scan_file(path: &Path, opts: &ScanOptions) -> FileReport {
     };
     let data: &[u8] = map.as_deref().unwrap_or(&[]);
     let mut ctx = Ctx::new(opts);
+    ctx.root_map = map.as_ref();
     let format = scan_root(&mut ctx, data);
     ctx.finish(display, format, size, sha)
 }

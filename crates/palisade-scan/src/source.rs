@@ -94,3 +94,16 @@ pub(crate) fn hex(b: &[u8]) -> String {
     }
     s
 }
+
+/// Drops the mapped pages before `upto` from this process (they stay in the page cache), so a
+/// walk over a huge file keeps a bounded resident set.
+pub(crate) fn release(map: &Mmap, upto: usize) {
+    let page = 4096;
+    let len = (upto.saturating_sub(1 << 20)) / page * page;
+    if len > 0 {
+        // SAFETY: the mapping is private and read-only; after MADV_DONTNEED the kernel refills
+        // pages from the file on the next access, so the contents seen through the map are
+        // unchanged and no reference into it is invalidated.
+        let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, len) };
+    }
+}

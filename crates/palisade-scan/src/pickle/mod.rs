@@ -28,7 +28,12 @@ pub(crate) fn scan_stream(ctx: &mut Ctx, data: &[u8], loc: &Loc, depth: u32) -> 
     let mut index = 0usize;
     let mut inspected = 0u64;
     while pos < data.len() {
-        let w = walk(data, pos, 0, limits);
+        let w = match ctx.root_map {
+            Some(map) if std::ptr::eq(map.as_ptr(), data.as_ptr()) => {
+                walker::walk_releasing(data, pos, limits, &|upto| crate::source::release(map, upto))
+            }
+            _ => walk(data, pos, 0, limits),
+        };
         if index > 0 && w.error.is_some() && w.imports.is_empty() && w.anomalies.is_empty() {
             let msg = format!(
                 "{} bytes after the last STOP are not a pickle ({})",

@@ -120,7 +120,7 @@ const NO_CALLEE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 enum V {
-    Str { off: usize, len: usize, enc: StrEnc },
+    Str { off: usize, len: u32, enc: StrEnc },
     Bytes,
     Import(u32),
     Result(u32),
@@ -158,7 +158,12 @@ struct Walker<'a> {
     joblib_wrapper: Option<u32>,
     numpy_dtype: Option<u32>,
     depth: u32,
+    release: Option<&'a dyn Fn(usize)>,
+    next_release: usize,
 }
+
+/// Every this many bytes the caller may drop pages already walked (bounded RSS on huge maps).
+const RELEASE_EVERY: usize = 32 << 20;
 
 struct Stop(u64, String);
 
@@ -166,10 +171,28 @@ type R<T> = Result<T, Stop>;
 
 /// Walks one pickle starting at `start` in `data`. `base` is added to every reported offset.
 pub fn walk(data: &[u8], start: usize, base: u64, limits: WalkLimits) -> Walk {
-    walk_depth(data, start, base, limits, 0)
+    walk_depth(data, start, base, limits, 0, None)
 }
 
-fn walk_depth(data: &[u8], start: usize, base: u64, limits: WalkLimits, depth: u32) -> Walk {
+/// [`walk`], calling `release(offset)` as the walk passes every 32 MiB so the caller can drop
+/// the pages before `offset`.
+pub fn walk_releasing(
+    data: &[u8],
+    start: usize,
+    limits: WalkLimits,
+    release: &dyn Fn(usize),
+) -> Walk {
+    walk_depth(data, start, 0, limits, 0, Some(release))
+}
+
+fn walk_depth<'a>(
+    data: &'a [u8],
+    start: usize,
+    base: u64,
+    limits: WalkLimits,
+    depth: u32,
+    release: Option<&'a dyn Fn(usize)>,
+) -> Walk {
     let mut w = Walker {
         data,
         base,
@@ -190,6 +213,8 @@ fn walk_depth(data: &[u8], start: usize, base: u64, limits: WalkLimits, depth: u
         joblib_wrapper: None,
         numpy_dtype: None,
         depth,
+        release,
+        next_release: start + RELEASE_EVERY,
     };
     match w.run() {
         Ok(()) => {}
@@ -412,7 +437,7 @@ impl<'a> Walker<'a> {
 
     fn str_of(&self, v: V) -> Option<String> {
         match v {
-            V::Str { off, len, enc } => Some(decode_str(&self.data[off..off + len], enc)),
+            V::Str { off, len, enc } => Some(decode_str(&self.data[off..off + len as usize], enc)),
             _ => None,
         }
     }
@@ -440,7 +465,11 @@ impl<'a> Walker<'a> {
                 });
             }
         }
-        self.push(V::Str { off, len, enc }, at)
+        match u32::try_from(len) {
+            Ok(len) => self.push(V::Str { off, len, enc }, at),
+            // Longer than any module or attribute name: never an import operand.
+            Err(_) => self.push(V::Other, at),
+        }
     }
 
     fn push_bytes(&mut self, off: usize, len: usize, at: usize) -> R<()> {
@@ -463,6 +492,12 @@ impl<'a> Walker<'a> {
             let at = self.pos;
             let op = data[at];
             self.pos += 1;
+            if at >= self.next_release {
+                self.next_release = at + RELEASE_EVERY;
+                if let Some(r) = self.release {
+                    r(at);
+                }
+            }
             self.out.opcodes += 1;
             match op {
                 b'(' => {
@@ -966,7 +1001,14 @@ impl<'a> Walker<'a> {
                 self.out.limit_hit = true;
                 return Err(Stop(self.off(at), "inline pickle nesting limit".into()));
             }
-            let inner = walk_depth(self.data, self.pos, self.base, self.limits, self.depth + 1);
+            let inner = walk_depth(
+                self.data,
+                self.pos,
+                self.base,
+                self.limits,
+                self.depth + 1,
+                self.release,
+            );
             self.pos = inner.end;
             let failed = inner.error.clone();
             self.out.inline.push(inner);
