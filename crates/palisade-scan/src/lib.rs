@@ -143,3 +143,30 @@ pub fn scan_paths_with_progress(
 pub fn scan_bytes(name: &str, data: &[u8], opts: &ScanOptions) -> FileReport {
     engine::scan_buffer(name, data, opts)
 }
+
+/// Entry point shared by the fuzz targets and their corpus-replay tests: `target` selects which
+/// parser the input is steered into (`scan`, `pickle`, `zip`, `npy`, `safetensors`, `gguf`).
+#[doc(hidden)]
+pub fn fuzz_entry(target: &str, data: &[u8]) -> FileReport {
+    let opts = ScanOptions {
+        hash: false,
+        limits: Limits {
+            max_expanded: 64 << 20,
+            ..Limits::default()
+        },
+        ..ScanOptions::default()
+    };
+    let prefix: &[u8] = match target {
+        "zip" if !data.starts_with(b"PK") => b"PK\x03\x04",
+        "npy" => b"\x93NUMPY",
+        "gguf" => b"GGUF",
+        _ => b"",
+    };
+    if target == "pickle" {
+        let w = pickle::walker::walk(data, 0, 0, opts.limits.walk());
+        assert!(w.end <= data.len());
+    }
+    let mut buf = prefix.to_vec();
+    buf.extend_from_slice(data);
+    scan_bytes(target, &buf, &opts)
+}
