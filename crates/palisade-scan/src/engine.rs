@@ -137,7 +137,8 @@ impl<'o> Ctx<'o> {
                 }
             }
         };
-        if !matches!(sniff, Sniff::Zip)
+        // A tar's last member may be a zip; its directory is then near the end of the tar.
+        if !matches!(sniff, Sniff::Zip | Sniff::Tar)
             && let Some(zip_at) = containers::zip::trailing_zip(data)
         {
             // A zip after other content (polyglot): zip readers open it from the end.

@@ -441,6 +441,31 @@ fn mismatched_local_name_and_encrypted_flag_are_reported() {
 }
 
 #[test]
+fn zip64_archives_are_read() {
+    let z = zip64(torch_zip(os_system(), 1));
+    let r = malicious(&z, "os.system");
+    assert_eq!(r.format, Format::PytorchZip);
+    let mut prefixed = b"prefix".to_vec();
+    prefixed.extend(zip64(torch_zip(torch_state_dict(&[("w", 2)]), 1)));
+    let r = scan(&prefixed);
+    assert!(has(&r, "ARC005"), "{r:#?}");
+    assert!(!has(&r, "PKL001"));
+}
+
+#[test]
+fn zip_as_the_last_tar_member_is_not_a_polyglot() {
+    let t = tar(&[
+        ("a.txt", b"x".to_vec()),
+        (
+            "b.zip",
+            zip(&[member("n.npy", npy("'<f4'", "(1,)", &[0; 4]))]),
+        ),
+    ]);
+    let r = clean(&t);
+    assert_eq!(r.format, Format::Tar);
+}
+
+#[test]
 fn path_traversal_member_names_are_reported() {
     let r = scan(&zip(&[member("../../etc/cron.d/x", b"x".to_vec())]));
     assert!(has(&r, "ARC007"), "{r:#?}");

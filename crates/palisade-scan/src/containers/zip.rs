@@ -78,10 +78,17 @@ pub(crate) fn read_directory(d: &[u8], max: u64) -> Result<Directory, Fail> {
         && &d[eocd - 20..eocd - 16] == b"PK\x06\x07"
     {
         {
-            let z = eocd - 20 - 56;
-            if &d[z..z + 4] != b"PK\x06\x06" {
-                return Err(bad(z, "zip64 end-of-central-directory record not found"));
-            }
+            // The locator names the record's offset; with prepended data it is shifted, and
+            // the record usually sits right before the locator.
+            let named = u64_at(d, eocd - 20 + 8).unwrap_or(u64::MAX);
+            let z = [named, (eocd - 20 - 56) as u64]
+                .into_iter()
+                .filter_map(|z| usize::try_from(z).ok())
+                .find(|&z| d.get(z..z.saturating_add(4)) == Some(b"PK\x06\x06"))
+                .ok_or(bad(
+                    eocd - 20,
+                    "zip64 end-of-central-directory record not found",
+                ))?;
             count = u64_at(d, z + 32).ok_or(bad(z, "truncated zip64 EOCD"))?;
             cd_size = u64_at(d, z + 40).ok_or(bad(z, "truncated zip64 EOCD"))?;
             cd_off = u64_at(d, z + 48).ok_or(bad(z, "truncated zip64 EOCD"))?;

@@ -568,3 +568,33 @@ pub fn gguf(kv: &[(&str, &str)], tensors: &[(&str, &[u64], u64)], data_len: usiz
     out.extend(vec![0u8; data_len]);
     out
 }
+
+/// Rewrites the end of a [`zip`] archive to the zip64 form (zip64 record, locator, and an EOCD
+/// whose fields are the 0xffff.. placeholders).
+pub fn zip64(mut z: Vec<u8>) -> Vec<u8> {
+    let e = z.len() - 22;
+    let count = u16::from_le_bytes([z[e + 10], z[e + 11]]) as u64;
+    let cd_size = u32::from_le_bytes(z[e + 12..e + 16].try_into().unwrap()) as u64;
+    let cd_off = u32::from_le_bytes(z[e + 16..e + 20].try_into().unwrap()) as u64;
+    z.truncate(e);
+    let rec = z.len() as u64;
+    z.extend(b"PK\x06\x06");
+    z.extend(44u64.to_le_bytes());
+    z.extend(45u16.to_le_bytes());
+    z.extend(45u16.to_le_bytes());
+    z.extend([0u8; 8]);
+    z.extend(count.to_le_bytes());
+    z.extend(count.to_le_bytes());
+    z.extend(cd_size.to_le_bytes());
+    z.extend(cd_off.to_le_bytes());
+    z.extend(b"PK\x06\x07");
+    z.extend(0u32.to_le_bytes());
+    z.extend(rec.to_le_bytes());
+    z.extend(1u32.to_le_bytes());
+    z.extend(b"PK\x05\x06");
+    z.extend([0u8; 4]);
+    z.extend([0xff; 4]);
+    z.extend([0xff; 8]);
+    z.extend(0u16.to_le_bytes());
+    z
+}
