@@ -580,6 +580,26 @@ fn benign_npy_and_npz_are_clean() {
 }
 
 #[test]
+fn large_compressed_npz_member_is_checked_from_its_header_only() {
+    let n = 9 << 17; // 9 MiB of float64 zeros, deflated to a few KiB
+    let big = npy("'<f8'", &format!("({n},)"), &vec![0u8; n * 8]);
+    let z = zip(&[deflated("big.npy", big)]);
+    let r = clean(&z);
+    assert!(r.bytes_inspected < 1 << 20, "{}", r.bytes_inspected);
+    // A large object array must still be expanded and its pickle scanned.
+    let mut obj = npy("'|O'", "(1,)", &os_system());
+    let mut x = 88172645463325252u64;
+    obj.extend((0..9 << 20).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as u8
+    }));
+    let r = scan(&zip(&[deflated("obj.npy", obj)]));
+    assert!(has_global(&r, "os.system"), "{r:#?}");
+}
+
+#[test]
 fn npy_size_mismatch_and_bad_header() {
     let r = scan(&npy("'<f8'", "(2, 3)", &[0u8; 40]));
     assert!(has(&r, "NPY002"));

@@ -310,6 +310,13 @@ pub(crate) fn scan(ctx: &mut Ctx, d: &[u8], loc: &Loc, depth: u32) -> Format {
             continue;
         }
         ctx.members += 1;
+        if e.method == 8
+            && e.usize > PREFIX_ONLY
+            && e.usize <= budget(ctx)
+            && prefix_is_enough(ctx, raw, e, &child, depth)
+        {
+            continue;
+        }
         let inflated;
         let content: &[u8] = match e.method {
             0 => raw,
@@ -341,6 +348,36 @@ pub(crate) fn scan(ctx: &mut Ctx, d: &[u8], loc: &Loc, depth: u32) -> Format {
         ctx.scan_data(content, &child, depth + 1);
     }
     format
+}
+
+/// Deflated members above this size are first sniffed from a prefix.
+const PREFIX_ONLY: u64 = 8 << 20;
+
+/// For a large deflated member, inflates only a 64 KiB prefix: a numeric `.npy` is checked from
+/// its header (its data needs no inspection) and content that is no recognisable format is left
+/// alone; returns false when the whole member must be expanded and scanned.
+fn prefix_is_enough(ctx: &mut Ctx, raw: &[u8], e: &Entry, child: &Loc, depth: u32) -> bool {
+    use std::io::Read;
+    let mut prefix = Vec::new();
+    let mut dec = flate2::read::DeflateDecoder::new(raw).take(64 << 10);
+    if dec.read_to_end(&mut prefix).is_err() {
+        return false;
+    }
+    match crate::detect::sniff(&prefix) {
+        crate::detect::Sniff::Npy if !formats::npy::is_object(&prefix) => {
+            formats::npy::scan(ctx, &prefix, e.usize, child, depth + 1);
+            true
+        }
+        // Unknown content with a bomb-like ratio falls through to `inflate`, which reports it.
+        crate::detect::Sniff::Unknown
+            if e.usize / e.csize.max(1) <= ctx.opts.limits.max_ratio
+                && !crate::pickle::plausible(&prefix, ctx) =>
+        {
+            ctx.bytes_inspected += prefix.len() as u64;
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Inflates a member within the expansion budget; bombs are reported, not expanded.

@@ -118,6 +118,12 @@ pub(crate) fn scan(ctx: &mut Ctx, data: &[u8], full_len: u64, loc: &Loc, depth: 
     Format::Numpy
 }
 
+/// Whether an `.npy` header (possibly of a prefix) declares object fields; malformed headers
+/// count as object so that the caller scans the whole content.
+pub(crate) fn is_object(data: &[u8]) -> bool {
+    header(data).map_or(true, |h| h.object)
+}
+
 struct Header {
     descr: String,
     itemsize: u64,
