@@ -38,7 +38,7 @@ fn mutated_corpus_never_panics() {
         x
     };
     for (target, data) in &c {
-        for _ in 0..200 {
+        for _ in 0..40 {
             let mut d = data.clone();
             match next() % 4 {
                 0 if !d.is_empty() => {
