@@ -78,6 +78,7 @@ const DENY_EXCEPTIONS: &[(&str, &[&str])] = &[
 const SAFE_BUILTINS: &[&str] = &[
     "set", "frozenset", "dict", "list", "tuple", "int", "float", "complex", "bool", "str", "bytes",
     "bytearray", "slice", "range", "object", "long", "unicode", "Ellipsis", "NotImplemented",
+    "xrange", "basestring",
 ];
 
 #[rustfmt::skip]
@@ -145,7 +146,13 @@ const ALLOW: &[(&str, &[&str])] = &[
     ("numpy.random._pickle", &["__randomstate_ctor", "__bit_generator_ctor", "__generator_ctor"]),
     ("numpy.random.mtrand", &["RandomState"]),
     ("numpy.random._mt19937", &["MT19937"]),
-    ("numpy.random._pcg64", &["PCG64"]),
+    ("numpy.random._pcg64", &["PCG64", "PCG64DXSM"]),
+    ("numpy.random._philox", &["Philox"]),
+    ("numpy.random._sfc64", &["SFC64"]),
+    ("numpy.random.bit_generator", &["SeedSequence", "__pyx_unpickle_SeedSequence"]),
+    ("numpy.random._generator", &["Generator"]),
+    ("numpy.ma.core", &["_mareconstruct", "MaskedArray"]),
+    ("numpy.ma", &["MaskedArray"]),
     ("sklearn.linear_model._logistic", &["LogisticRegression"]),
     ("sklearn.linear_model._base", &["LinearRegression"]),
     ("sklearn.linear_model._ridge", &["Ridge", "RidgeClassifier"]),
@@ -163,6 +170,11 @@ const ALLOW: &[(&str, &[&str])] = &[
     ("sklearn._loss._loss", &["CyHalfBinomialLoss", "CyHalfMultinomialLoss", "CyHalfSquaredError"]),
     ("sklearn.neighbors._classification", &["KNeighborsClassifier"]),
     ("sklearn.neighbors._regression", &["KNeighborsRegressor"]),
+    ("sklearn.neighbors._kd_tree", &["KDTree", "newObj"]),
+    ("sklearn.neighbors._ball_tree", &["BallTree", "newObj"]),
+    ("sklearn.metrics._dist_metrics", &["newObj", "EuclideanDistance64", "ManhattanDistance64", "MinkowskiDistance64", "ChebyshevDistance64", "EuclideanDistance32"]),
+    ("sklearn.ensemble._hist_gradient_boosting.binning", &["_BinMapper"]),
+    ("sklearn.ensemble._hist_gradient_boosting.predictor", &["TreePredictor"]),
     ("sklearn.cluster._kmeans", &["KMeans", "MiniBatchKMeans"]),
     ("sklearn.decomposition._pca", &["PCA"]),
     ("sklearn.decomposition._truncated_svd", &["TruncatedSVD"]),

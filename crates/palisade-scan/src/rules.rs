@@ -88,9 +88,9 @@ rules! {
     TorchScriptCode => ("TOR001", "torchscript-code", Info,
         "The archive is a TorchScript module with code under code/.",
         "TorchScript code runs when the module is loaded; it is restricted to TorchScript ops.");
-    NumpyObjectArray => ("NPY001", "numpy-object-array", Low,
+    NumpyObjectArray => ("NPY001", "numpy-object-array", Info,
         "A NumPy array has an object dtype, so its data is a pickle (scanned as such).",
-        "Loading it requires allow_pickle=True, which runs the pickle.");
+        "Loading it requires allow_pickle=True, which runs the pickle; the pickle's own findings decide the verdict.");
     NumpySizeMismatch => ("NPY002", "numpy-size-mismatch", Medium,
         "A NumPy array's data length differs from shape x itemsize.",
         "Extra bytes can hide content; missing bytes make a truncated file.");

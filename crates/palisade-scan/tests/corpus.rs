@@ -648,6 +648,57 @@ fn benign_joblib_with_raw_array_bytes_is_clean() {
     assert_eq!(r.format, Format::Joblib);
 }
 
+/// joblib as it writes a wrapper whose dtype was memoized earlier (reused by BINGET), followed
+/// by the array: object arrays are an inline pickle with no padding byte.
+fn joblib_reused_dtype(descr: &str, n: usize, body: &[u8]) -> Vec<u8> {
+    let p = P::new(4)
+        .global("numpy", "dtype")
+        .s(descr)
+        .f()
+        .t()
+        .tuple3()
+        .reduce()
+        .put(9)
+        .pop()
+        .s("joblib.numpy_pickle")
+        .s("NumpyArrayWrapper")
+        .stack_global()
+        .empty_tuple()
+        .newobj()
+        .empty_dict()
+        .mark()
+        .s("shape")
+        .int(n as i64)
+        .tuple1()
+        .s("dtype")
+        .get(9)
+        .s("numpy_array_alignment_bytes")
+        .int(16)
+        .setitems()
+        .build();
+    let mut v = p.0;
+    if !descr.contains('O') {
+        let pad = 16 - (v.len() + 1) % 16;
+        v.push(pad as u8);
+        v.extend(vec![0xff; pad]);
+    }
+    v.extend(body);
+    v.push(b'.');
+    v
+}
+
+#[test]
+fn joblib_dtype_reused_from_the_memo_is_sized() {
+    let r = clean(&joblib_reused_dtype("<i4", 4, b"cos\nsystem\n(ttR."));
+    assert_eq!(r.format, Format::Joblib);
+}
+
+#[test]
+fn joblib_object_array_inline_pickle_is_scanned_without_padding() {
+    clean(&joblib_reused_dtype("|O", 1, &numpy_array_pickle(2)));
+    malicious(&joblib_reused_dtype("|O", 1, &os_system()), "os.system");
+}
+
 #[test]
 fn payload_after_joblib_array_data_is_caught() {
     let mut data = joblib_array(&[0u8; 32], 8);

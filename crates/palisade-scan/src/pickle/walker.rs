@@ -396,7 +396,9 @@ impl<'a> Walker<'a> {
             self.tracking = true;
         }
         if key.1 == "dtype" && key.0.starts_with("numpy") {
+            // A dtype built before the first wrapper may be reused (memo GET) by a later one.
             self.numpy_dtype = Some(ix);
+            self.tracking = true;
         }
         self.imports.push(Import {
             module: key.0.clone(),
@@ -991,12 +993,6 @@ impl<'a> Walker<'a> {
         let Some((itemsize, object)) = dt else {
             return partial(self, "dtype unknown");
         };
-        if let Some(V::Int(a)) = align
-            && a > 0
-        {
-            let pad = self.take(1, at)?[0] as usize;
-            self.take(pad, at)?;
-        }
         if object {
             if self.depth >= 8 {
                 self.out.limit_hit = true;
@@ -1017,6 +1013,14 @@ impl<'a> Walker<'a> {
                 return Err(Stop(o, format!("in inline object-array pickle: {m}")));
             }
             return Ok(());
+        }
+        // Object arrays are pickled inline without padding; others are preceded by one
+        // padding-length byte and the padding when the wrapper records an alignment.
+        if let Some(V::Int(a)) = align
+            && a > 0
+        {
+            let pad = self.take(1, at)?[0] as usize;
+            self.take(pad, at)?;
         }
         let Some(dims) = dims else {
             return partial(self, "shape unknown");
