@@ -354,6 +354,25 @@ mod tests {
             Class::Allowed
         );
         assert_eq!(classify("sklearn.tree._tree", "Tree"), Class::Allowed);
+        // Found on real files: protocol 0-2 pickles of range, numpy Generator, masked arrays,
+        // KNN and histogram gradient boosting models.
+        assert_eq!(classify("__builtin__", "xrange"), Class::Allowed);
+        assert_eq!(
+            classify("numpy.random.bit_generator", "__pyx_unpickle_SeedSequence"),
+            Class::Allowed
+        );
+        assert_eq!(classify("numpy.ma.core", "_mareconstruct"), Class::Allowed);
+        assert_eq!(
+            classify("sklearn.neighbors._kd_tree", "newObj"),
+            Class::Allowed
+        );
+        assert_eq!(
+            classify(
+                "sklearn.ensemble._hist_gradient_boosting.predictor",
+                "TreePredictor"
+            ),
+            Class::Allowed
+        );
     }
 
     #[test]
