@@ -534,6 +534,22 @@ fn deep_container_nesting_hits_the_depth_limit() {
 }
 
 #[test]
+fn entry_limit_stops_zip_and_tar_walks() {
+    let mut o = opts();
+    o.limits.max_entries = 2;
+    let members: Vec<ZipMember> = (0..5)
+        .map(|i| member(&format!("m{i}"), b"x".to_vec()))
+        .collect();
+    let r = scan_bytes("z", &zip(&members), &o);
+    assert!(has(&r, "ARC003"), "{r:#?}");
+    assert_eq!(r.members_scanned, 2);
+    let t = tar(&[("a", vec![1]), ("b", vec![2]), ("c", os_system())]);
+    let r = scan_bytes("t", &t, &o);
+    assert!(has(&r, "ARC003"), "{r:#?}");
+    assert_eq!(r.verdict, Verdict::Suspicious, "inconclusive, not clean");
+}
+
+#[test]
 fn gzip_bomb_is_reported() {
     let g = gzip(&vec![0u8; 64 << 20]);
     malicious(&g, "ARC001");

@@ -131,6 +131,16 @@ fn verdict_style(v: Verdict) -> (&'static str, &'static str) {
     }
 }
 
+/// ` [member @ offset]` after a finding or error, as far as they are known.
+fn place(member: Option<&str>, offset: Option<u64>) -> String {
+    match (member, offset) {
+        (Some(m), Some(o)) => format!(" [{m} @ {o}]"),
+        (Some(m), None) => format!(" [{m}]"),
+        (None, Some(o)) => format!(" [@ {o}]"),
+        (None, None) => String::new(),
+    }
+}
+
 /// Renders the terminal report.
 pub fn render_terminal(report: &ScanReport, quiet: bool, color: bool) -> String {
     let mut out = String::new();
@@ -150,12 +160,7 @@ pub fn render_terminal(report: &ScanReport, quiet: bool, color: bool) -> String 
             .iter()
             .filter(|x| x.severity > Severity::Info || !quiet)
         {
-            let place = match (&x.member, x.offset) {
-                (Some(m), Some(o)) => format!(" [{m} @ {o}]"),
-                (Some(m), None) => format!(" [{m}]"),
-                (None, Some(o)) => format!(" [@ {o}]"),
-                (None, None) => String::new(),
-            };
+            let place = place(x.member.as_deref(), x.offset);
             out.push_str(&format!(
                 "{:>10}   {} {:<8} {}{}\n",
                 "",
@@ -166,12 +171,7 @@ pub fn render_terminal(report: &ScanReport, quiet: bool, color: bool) -> String 
             ));
         }
         for e in &f.errors {
-            let place = match (&e.member, e.offset) {
-                (Some(m), Some(o)) => format!(" [{m} @ {o}]"),
-                (Some(m), None) => format!(" [{m}]"),
-                (None, Some(o)) => format!(" [@ {o}]"),
-                (None, None) => String::new(),
-            };
+            let place = place(e.member.as_deref(), e.offset);
             out.push_str(&format!("{:>10}   error    {}{}\n", "", e.message, place));
         }
     }

@@ -159,3 +159,16 @@ pub(crate) fn check_name(ctx: &mut Ctx, loc: &Loc, name: &str, offset: u64) {
         );
     }
 }
+
+/// Reports that the per-file entry limit stopped a container walk.
+pub(crate) fn entry_limit(ctx: &mut Ctx, loc: &Loc, offset: Option<u64>) {
+    let mut f = Finding::new(
+        Rule::EntryLimit,
+        format!(
+            "more than {} archive entries; the rest were not scanned",
+            ctx.opts.limits.max_entries
+        ),
+    );
+    f.offset = offset;
+    ctx.push(loc, f);
+}

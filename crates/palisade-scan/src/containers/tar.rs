@@ -3,8 +3,7 @@
 
 use super::check_name;
 use crate::engine::{Ctx, Loc};
-use crate::report::{Finding, Format};
-use crate::rules::Rule;
+use crate::report::Format;
 
 fn octal(field: &[u8]) -> Option<u64> {
     if field.first().is_some_and(|b| b & 0x80 != 0) {
@@ -48,17 +47,7 @@ pub(crate) fn scan(ctx: &mut Ctx, d: &[u8], loc: &Loc, depth: u32) -> Format {
             break;
         }
         if ctx.entries >= ctx.opts.limits.max_entries {
-            ctx.push(
-                loc,
-                Finding::new(
-                    Rule::EntryLimit,
-                    format!(
-                        "more than {} archive entries; the rest were not scanned",
-                        ctx.opts.limits.max_entries
-                    ),
-                )
-                .at(at as u64),
-            );
+            super::entry_limit(ctx, loc, Some(at as u64));
             break;
         }
         ctx.entries += 1;

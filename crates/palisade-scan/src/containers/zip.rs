@@ -254,16 +254,7 @@ pub(crate) fn scan(ctx: &mut Ctx, d: &[u8], loc: &Loc, depth: u32) -> Format {
         );
     }
     if dir.truncated {
-        ctx.push(
-            loc,
-            Finding::new(
-                Rule::EntryLimit,
-                format!(
-                    "more than {} archive entries; the rest were not scanned",
-                    limits.max_entries
-                ),
-            ),
-        );
+        super::entry_limit(ctx, loc, None);
     }
     let mut seen = HashSet::new();
     for e in &dir.entries {
