@@ -129,7 +129,9 @@ impl<'o> Ctx<'o> {
             Sniff::Hdf5(at) => formats::keras::scan_h5(self, data, at, loc),
             Sniff::Pickle => pickle::scan_stream(self, data, loc, depth),
             Sniff::Unknown => {
-                if pickle::plausible(data, self) {
+                if formats::template::is_tokenizer_config(data) {
+                    formats::template::scan_tokenizer_config(self, data, loc)
+                } else if pickle::plausible(data, self) {
                     pickle::scan_stream(self, data, loc, depth)
                 } else {
                     self.bytes_inspected += data.len().min(512) as u64;

@@ -116,7 +116,7 @@ rules! {
         "A header has the same key twice.",
         "Parsers disagree on which value wins (parser differential).");
     TemplateInjection => ("GGUF001", "template-injection", High,
-        "A chat template uses server-side template injection primitives (__class__, __globals__, attr filters ...).",
+        "A chat template (GGUF metadata or tokenizer_config.json) uses server-side template injection primitives (__class__, __globals__, attr filters ...).",
         "Runtimes render chat templates with Jinja; these primitives escape the sandbox (CVE-2024-34359 class).");
     KerasLambda => ("KER001", "keras-lambda", High,
         "A Keras model config contains a Lambda layer.",

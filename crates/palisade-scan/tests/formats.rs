@@ -203,3 +203,23 @@ fn keras_h5_model_config_lambda_is_caught() {
     );
     assert_eq!(scan(&benign).verdict, Verdict::Clean);
 }
+
+#[test]
+fn tokenizer_config_chat_templates_are_checked() {
+    let benign = br#"{"bos_token": "<s>", "chat_template": "{% for m in messages %}{{ m['content'] }}{% endfor %}"}"#;
+    let r = scan(benign);
+    assert_eq!(r.format, Format::TokenizerConfig);
+    assert_eq!(r.verdict, Verdict::Clean);
+    let evil = br#"{"chat_template": [{"name": "default", "template": "ok"}, {"name": "tool_use", "template": "{{ self.__init__.__globals__.__builtins__.__import__('os').popen('id').read() }}"}]}"#;
+    let r = scan(evil);
+    assert_eq!(r.verdict, Verdict::Malicious);
+    assert!(
+        r.findings[0].message.contains("chat_template[tool_use]"),
+        "{r:#?}"
+    );
+    // Other JSON stays unrecognised.
+    assert_eq!(
+        scan(br#"{"architectures": ["BertModel"]}"#).format,
+        Format::Unknown
+    );
+}

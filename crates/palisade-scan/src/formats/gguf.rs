@@ -158,36 +158,6 @@ fn value<'a>(r: &mut R<'a>, ty: u32, depth: u32) -> Result<Val<'a>, E> {
     })
 }
 
-/// Server-side template injection primitives in a Jinja chat template (matched with
-/// whitespace removed, so `{% import` and `{%import` both match).
-pub(crate) fn ssti_patterns(t: &str) -> Vec<&'static str> {
-    const P: &[&str] = &[
-        "__class__",
-        "__mro__",
-        "__subclasses__",
-        "__globals__",
-        "__builtins__",
-        "__import__",
-        "__init__",
-        "__base__",
-        "__getattribute__",
-        "cycler.",
-        "joiner.",
-        "lipsum.",
-        "attr(",
-        "{%import",
-        "{%-import",
-        "{%from",
-        "{%-from",
-        "popen(",
-        "subprocess",
-        "eval(",
-        "exec(",
-    ];
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    P.iter().copied().filter(|p| compact.contains(p)).collect()
-}
-
 /// Scans a GGUF file.
 pub(crate) fn scan(ctx: &mut Ctx, d: &[u8], loc: &Loc) -> Format {
     if let Err((off, msg)) = check(ctx, d, loc) {
@@ -251,7 +221,7 @@ fn check(ctx: &mut Ctx, d: &[u8], loc: &Loc) -> Result<(), E> {
             }
             (k, Val::Str(s)) if k.starts_with("tokenizer.chat_template") => {
                 let t = String::from_utf8_lossy(s);
-                let hits = ssti_patterns(&t);
+                let hits = super::template::ssti_patterns(&t);
                 if !hits.is_empty() {
                     ctx.push(
                         loc,

@@ -5,3 +5,4 @@ pub(crate) mod keras;
 pub(crate) mod npy;
 mod pylit;
 pub(crate) mod safetensors;
+pub(crate) mod template;
