@@ -10,6 +10,7 @@ M="python3 $PWD/bench/scan/measure.py"
 
 echo "## machine"; nproc; grep -m1 'model name' /proc/cpuinfo || true; free -g | head -2
 [ -f "$FIX/op_heavy.pkl" ] || python3 bench/scan/make_fixtures.py "$FIX"
+[ -f "$FIX/multi_1g.pkl" ] || for i in $(seq 25); do cat "$FIX/op_heavy.pkl"; done > "$FIX/multi_1g.pkl"
 cat "$FIX"/*.pkl > /dev/null; cat "$FIX/torch_zip.pt" "$FIX"/manifest_dir/* > /dev/null  # page cache
 
 cargo build --release --locked -p palisade-cli >/dev/null 2>&1
@@ -17,7 +18,7 @@ B=$PWD/target/release/palisade
 python3 -c "import pickletools,sys; print('op_heavy opcodes:', sum(1 for _ in pickletools.genops(open(sys.argv[1],'rb').read())))" "$FIX/op_heavy.pkl"
 
 echo "## palisade (scan, no hashing)"
-for f in op_heavy.pkl byte_heavy.pkl torch_zip.pt malicious.pkl sparse_10g.pkl; do
+for f in op_heavy.pkl byte_heavy.pkl torch_zip.pt malicious.pkl sparse_10g.pkl multi_1g.pkl; do
   $M "palisade $f" "$RUNS" -- $B scan --no-hash -q "$FIX/$f"
 done
 echo "## palisade (scan with SHA-256 of each file)"
