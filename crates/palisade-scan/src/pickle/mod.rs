@@ -1,6 +1,6 @@
 //! Pickle streams: walk every pickle in a buffer and turn what the walker saw into findings.
 
-mod strings;
+pub(crate) mod strings;
 pub mod walker;
 
 use crate::engine::{Ctx, Loc};

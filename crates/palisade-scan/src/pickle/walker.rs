@@ -2,8 +2,13 @@
 //! memo exactly as CPython's unpickler would, but never imports or calls anything. It records
 //! every import site, every call site and every structural anomaly with its byte offset.
 
+mod joblib;
+mod memo;
+
 use super::strings::{StrEnc, decode_str};
 use crate::rules::Rule;
+use joblib::Tracked;
+use memo::{pack, unpack};
 use std::collections::HashMap;
 
 /// Limits for one pickle walk. Reaching one yields an inconclusive result, never a verdict.
@@ -116,10 +121,10 @@ pub struct Walk {
     pub partial: bool,
 }
 
-const NO_CALLEE: u32 = u32::MAX;
+pub(super) const NO_CALLEE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
-enum V {
+pub(super) enum V {
     Str { off: usize, len: u32, enc: StrEnc },
     Bytes,
     Import(u32),
@@ -131,14 +136,7 @@ enum V {
     Empty,
 }
 
-#[derive(Debug)]
-enum Tracked {
-    Tuple(Vec<V>),
-    Dict(Vec<(V, V)>),
-    Dtype { itemsize: Option<u64>, object: bool },
-}
-
-struct Walker<'a> {
+pub(super) struct Walker<'a> {
     data: &'a [u8],
     base: u64,
     pos: usize,
@@ -166,9 +164,9 @@ struct Walker<'a> {
 /// Every this many bytes the caller may drop pages already walked (bounded RSS on huge maps).
 const RELEASE_EVERY: usize = 32 << 20;
 
-struct Stop(u64, String);
+pub(super) struct Stop(u64, String);
 
-type R<T> = Result<T, Stop>;
+pub(super) type R<T> = Result<T, Stop>;
 
 /// Walks one pickle starting at `start` in `data`. `base` is added to every reported offset.
 pub fn walk(data: &[u8], start: usize, base: u64, limits: WalkLimits) -> Walk {
@@ -443,15 +441,6 @@ impl<'a> Walker<'a> {
             V::Str { off, len, enc } => Some(decode_str(&self.data[off..off + len as usize], enc)),
             _ => None,
         }
-    }
-
-    fn track(&mut self, t: Tracked) -> V {
-        if self.tracked.len() >= self.limits.max_tracked {
-            self.tracking = false;
-            return V::Other;
-        }
-        self.tracked.push(t);
-        V::Tracked(self.tracked.len() as u32 - 1)
     }
 
     fn push_str(&mut self, off: usize, len: usize, enc: StrEnc, at: usize) -> R<()> {
@@ -911,194 +900,6 @@ impl<'a> Walker<'a> {
         }
         Ok(())
     }
-
-    fn tracked_get(&self, v: V) -> Option<&Tracked> {
-        match v {
-            V::Tracked(i) => self.tracked.get(i as usize),
-            _ => None,
-        }
-    }
-
-    fn dict_add(&mut self, d: V, items: &[V]) {
-        if let V::Tracked(i) = d
-            && let Some(Tracked::Dict(entries)) = self.tracked.get_mut(i as usize)
-        {
-            for pair in items.chunks_exact(2) {
-                if entries.len() < 64 {
-                    entries.push((pair[0], pair[1]));
-                }
-            }
-        }
-    }
-
-    fn reduce_result(&mut self, callee: u32, args: V) -> V {
-        if self.tracking && callee != NO_CALLEE && Some(callee) == self.numpy_dtype {
-            let descr = match self.tracked_get(args) {
-                Some(Tracked::Tuple(items)) => items.first().and_then(|v| self.str_of(*v)),
-                _ => None,
-            };
-            if let Some(d) = descr {
-                let (itemsize, object) = dtype_itemsize(&d);
-                return self.track(Tracked::Dtype { itemsize, object });
-            }
-        }
-        V::Result(callee)
-    }
-
-    fn dict_lookup(&self, d: V, key: &str) -> Option<V> {
-        match self.tracked_get(d)? {
-            Tracked::Dict(entries) => entries
-                .iter()
-                .rev()
-                .find(|(k, _)| self.str_of(*k).as_deref() == Some(key))
-                .map(|(_, v)| *v),
-            _ => None,
-        }
-    }
-
-    /// joblib writes each array's raw bytes right after the BUILD of its NumpyArrayWrapper:
-    /// size them from the wrapper state and skip them, or scan the inline pickle of an object
-    /// array.
-    fn joblib_array(&mut self, state: V, at: usize) -> R<()> {
-        let shape = self.dict_lookup(state, "shape");
-        let dtype = self.dict_lookup(state, "dtype");
-        let align = self.dict_lookup(state, "numpy_array_alignment_bytes");
-        let dims: Option<Vec<u64>> = match shape.and_then(|s| self.tracked_get(s)) {
-            Some(Tracked::Tuple(items)) => items
-                .iter()
-                .map(|v| match v {
-                    V::Int(i) if *i >= 0 => Some(*i as u64),
-                    _ => None,
-                })
-                .collect(),
-            _ => None,
-        };
-        let dt = match dtype.and_then(|d| self.tracked_get(d)) {
-            Some(Tracked::Dtype { itemsize, object }) => Some((*itemsize, *object)),
-            _ => None,
-        };
-        let partial = |w: &mut Self, why: &str| -> R<()> {
-            w.anomaly(
-                Rule::JoblibPartial,
-                at,
-                format!(
-                    "joblib array after this BUILD: {why}; the rest of the stream was not scanned"
-                ),
-                None,
-            );
-            w.out.partial = true;
-            // An empty message ends the walk without an error.
-            Err(Stop(w.off(at), String::new()))
-        };
-        let Some((itemsize, object)) = dt else {
-            return partial(self, "dtype unknown");
-        };
-        if object {
-            if self.depth >= 8 {
-                self.out.limit_hit = true;
-                return Err(Stop(self.off(at), "inline pickle nesting limit".into()));
-            }
-            let inner = walk_depth(
-                self.data,
-                self.pos,
-                self.base,
-                self.limits,
-                self.depth + 1,
-                self.release,
-            );
-            self.pos = inner.end;
-            let failed = inner.error.clone();
-            self.out.inline.push(inner);
-            if let Some((o, m)) = failed {
-                return Err(Stop(o, format!("in inline object-array pickle: {m}")));
-            }
-            return Ok(());
-        }
-        // Object arrays are pickled inline without padding; others are preceded by one
-        // padding-length byte and the padding when the wrapper records an alignment.
-        if let Some(V::Int(a)) = align
-            && a > 0
-        {
-            let pad = self.take(1, at)?[0] as usize;
-            self.take(pad, at)?;
-        }
-        let Some(dims) = dims else {
-            return partial(self, "shape unknown");
-        };
-        let Some(itemsize) = itemsize else {
-            return partial(self, "item size unknown");
-        };
-        let size = dims
-            .iter()
-            .try_fold(itemsize, |acc, d| acc.checked_mul(*d))
-            .filter(|s| *s <= (self.data.len() - self.pos) as u64);
-        match size {
-            Some(s) => {
-                self.pos += s as usize;
-                self.out.skipped_bytes += s;
-                Ok(())
-            }
-            None => Err(Stop(
-                self.off(at),
-                "joblib array data exceeds the remaining bytes".into(),
-            )),
-        }
-    }
-}
-
-// Memo values are packed into 8 bytes (half a `V`): a 3-bit tag, then for strings a 40-bit
-// offset, a 19-bit length and a 2-bit encoding. Values that do not fit degrade to `Other`, which
-// can never serve as an import operand (so an absurd name is reported as dynamic).
-const T_STR: u64 = 1;
-const T_IMPORT: u64 = 2;
-const T_RESULT: u64 = 3;
-const T_INT: u64 = 4;
-const T_TRACKED: u64 = 5;
-const T_OTHER: u64 = 6;
-const T_UNKNOWN: u64 = 7;
-
-fn pack(v: V) -> u64 {
-    let enc = |e: StrEnc| match e {
-        StrEnc::Utf8 => 0u64,
-        StrEnc::Latin1 => 1,
-        StrEnc::Escaped => 2,
-        StrEnc::RawUnicodeEscape => 3,
-    };
-    match v {
-        V::Str { off, len, enc: e } if (off as u64) < 1 << 40 && len < 1 << 19 => {
-            T_STR | (off as u64) << 3 | (len as u64) << 43 | enc(e) << 62
-        }
-        V::Import(i) => T_IMPORT | (i as u64) << 3,
-        V::Result(i) => T_RESULT | (i as u64) << 3,
-        V::Int(i) if (-(1i64 << 59)..(1i64 << 59)).contains(&i) => T_INT | ((i as u64) << 3),
-        V::Tracked(i) => T_TRACKED | (i as u64) << 3,
-        V::Unknown => T_UNKNOWN,
-        V::Empty => 0,
-        _ => T_OTHER,
-    }
-}
-
-fn unpack(u: u64) -> V {
-    let payload = (u >> 3) as u32;
-    match u & 7 {
-        0 => V::Empty,
-        T_STR => V::Str {
-            off: ((u >> 3) & ((1 << 40) - 1)) as usize,
-            len: ((u >> 43) & ((1 << 19) - 1)) as u32,
-            enc: match u >> 62 {
-                0 => StrEnc::Utf8,
-                1 => StrEnc::Latin1,
-                2 => StrEnc::Escaped,
-                _ => StrEnc::RawUnicodeEscape,
-            },
-        },
-        T_IMPORT => V::Import(payload),
-        T_RESULT => V::Result(payload),
-        T_INT => V::Int((u as i64) >> 3),
-        T_TRACKED => V::Tracked(payload),
-        T_UNKNOWN => V::Unknown,
-        _ => V::Other,
-    }
 }
 
 fn le_i64(b: &[u8]) -> i64 {
@@ -1118,73 +919,9 @@ fn parse_dec(l: &[u8]) -> Option<u64> {
     std::str::from_utf8(l).ok()?.trim().parse().ok()
 }
 
-/// Element size of a NumPy dtype string such as `<f8`, `|u1`, `<U10`, `|O`.
-fn dtype_itemsize(descr: &str) -> (Option<u64>, bool) {
-    let d = descr.trim_start_matches(['<', '>', '|', '=']);
-    let mut chars = d.chars();
-    let Some(kind) = chars.next() else {
-        return (None, false);
-    };
-    if kind == 'O' {
-        return (Some(8), true);
-    }
-    let n: Option<u64> = chars.as_str().parse().ok();
-    let size = match kind {
-        'U' => n.map(|n| n * 4),
-        'b' | '?' if n.is_none() => Some(1),
-        'f' | 'i' | 'u' | 'c' | 'b' | 'S' | 'V' | 'M' | 'm' | 'a' => n,
-        _ => None,
-    };
-    (size, false)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dtype_sizes() {
-        assert_eq!(dtype_itemsize("<f8"), (Some(8), false));
-        assert_eq!(dtype_itemsize("f4"), (Some(4), false));
-        assert_eq!(dtype_itemsize("<U3"), (Some(12), false));
-        assert_eq!(dtype_itemsize("|O"), (Some(8), true));
-        assert_eq!(dtype_itemsize("O8"), (Some(8), true));
-        assert_eq!(dtype_itemsize("zz"), (None, false));
-    }
-
-    #[test]
-    fn memo_packing_round_trips() {
-        for v in [
-            V::Str {
-                off: (1 << 40) - 1,
-                len: (1 << 19) - 1,
-                enc: StrEnc::RawUnicodeEscape,
-            },
-            V::Str {
-                off: 3,
-                len: 0,
-                enc: StrEnc::Utf8,
-            },
-            V::Import(u32::MAX - 1),
-            V::Result(NO_CALLEE),
-            V::Int(-5),
-            V::Int((1 << 59) - 1),
-            V::Tracked(7),
-            V::Unknown,
-        ] {
-            assert_eq!(format!("{:?}", unpack(pack(v))), format!("{v:?}"));
-        }
-        assert!(matches!(unpack(pack(V::Int(i64::MIN))), V::Other));
-        assert!(matches!(
-            unpack(pack(V::Str {
-                off: 1 << 41,
-                len: 1,
-                enc: StrEnc::Utf8
-            })),
-            V::Other
-        ));
-        assert!(matches!(unpack(pack(V::Bytes)), V::Other));
-    }
 
     #[test]
     fn signed_long1() {
