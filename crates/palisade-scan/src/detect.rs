@@ -7,8 +7,8 @@ use crate::report::Format;
 pub(crate) enum Sniff {
     Zip,
     Tar,
-    Gzip,
-    Zlib,
+    /// A compressed stream that is decoded (gzip, zlib, bzip2, xz, lzma, zstd, lz4).
+    Compressed(Format),
     /// A compressed or archive format that is recognised but not decoded.
     Other(Format),
     Npy,
@@ -37,19 +37,19 @@ pub(crate) fn sniff(d: &[u8]) -> Sniff {
         return Sniff::Gguf;
     }
     if d.starts_with(b"\x1f\x8b") {
-        return Sniff::Gzip;
+        return Sniff::Compressed(Format::Gzip);
     }
     if d.starts_with(b"BZh") && d.len() > 3 && d[3].is_ascii_digit() {
-        return Sniff::Other(Format::Bzip2);
+        return Sniff::Compressed(Format::Bzip2);
     }
     if d.starts_with(b"\xfd7zXZ\x00") {
-        return Sniff::Other(Format::Xz);
+        return Sniff::Compressed(Format::Xz);
     }
     if d.starts_with(b"\x28\xb5\x2f\xfd") {
-        return Sniff::Other(Format::Zstd);
+        return Sniff::Compressed(Format::Zstd);
     }
     if d.starts_with(b"\x04\x22\x4d\x18") {
-        return Sniff::Other(Format::Lz4);
+        return Sniff::Compressed(Format::Lz4);
     }
     if d.starts_with(b"7z\xbc\xaf\x27\x1c") {
         return Sniff::Other(Format::SevenZip);
@@ -68,7 +68,10 @@ pub(crate) fn sniff(d: &[u8]) -> Sniff {
         return Sniff::Safetensors;
     }
     if is_zlib(d) {
-        return Sniff::Zlib;
+        return Sniff::Compressed(Format::Zlib);
+    }
+    if is_lzma_alone(d) {
+        return Sniff::Compressed(Format::Lzma);
     }
     Sniff::Unknown
 }
@@ -88,6 +91,19 @@ fn is_zlib(d: &[u8]) -> bool {
         && (u16::from(d[0]) * 256 + u16::from(d[1])) % 31 == 0
 }
 
+/// The `.lzma` (LZMA-alone) header joblib writes: properties byte 0x5d, a dictionary size of
+/// 2^n or 2^n + 2^(n-1), and an unpacked size that is unknown (all ones) or below 1 TiB.
+fn is_lzma_alone(d: &[u8]) -> bool {
+    if d.len() < 13 || d[0] != 0x5d {
+        return false;
+    }
+    let dict = u32::from_le_bytes([d[1], d[2], d[3], d[4]]);
+    let size = u64::from_le_bytes([d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12]]);
+    let dict_ok = dict >= 4096
+        && (dict.is_power_of_two() || (dict.is_multiple_of(3) && (dict / 3).is_power_of_two()));
+    dict_ok && (size == u64::MAX || size < 1 << 40)
+}
+
 /// Whether a bytes literal looks like a nested stream worth scanning.
 pub(crate) fn looks_nested(d: &[u8]) -> bool {
     (d[0] == 0x80 && (2..=5).contains(&d[1]))
@@ -97,7 +113,10 @@ pub(crate) fn looks_nested(d: &[u8]) -> bool {
         || d.starts_with(b"BZh")
         || d.starts_with(b"\xfd7zXZ")
         || d.starts_with(b"7z\xbc\xaf")
+        || d.starts_with(b"\x28\xb5\x2f\xfd")
+        || d.starts_with(b"\x04\x22\x4d\x18")
         || is_zlib(d)
+        || is_lzma_alone(d)
 }
 
 #[cfg(test)]
@@ -110,8 +129,10 @@ mod tests {
         assert_eq!(sniff(b"PK\x03\x04rest"), Sniff::Zip);
         assert_eq!(sniff(b"\x93NUMPY\x01\x00"), Sniff::Npy);
         assert_eq!(sniff(b"GGUF\x03\x00\x00\x00"), Sniff::Gguf);
-        assert_eq!(sniff(b"\x1f\x8b\x08\x00"), Sniff::Gzip);
-        assert_eq!(sniff(b"\x78\x9c\x01\x02"), Sniff::Zlib);
+        assert_eq!(sniff(b"\x1f\x8b\x08\x00"), Sniff::Compressed(Format::Gzip));
+        assert_eq!(sniff(b"\x78\x9c\x01\x02"), Sniff::Compressed(Format::Zlib));
+        let lzma = b"\x5d\x00\x00\x80\x00\xff\xff\xff\xff\xff\xff\xff\xff\x00";
+        assert_eq!(sniff(lzma), Sniff::Compressed(Format::Lzma));
         assert_eq!(
             sniff(b"\x02\x00\x00\x00\x00\x00\x00\x00{}"),
             Sniff::Safetensors

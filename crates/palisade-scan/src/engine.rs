@@ -106,8 +106,7 @@ impl<'o> Ctx<'o> {
         let format = match sniff {
             Sniff::Zip => containers::zip::scan(self, data, loc, depth),
             Sniff::Tar => containers::tar::scan(self, data, loc, depth),
-            Sniff::Gzip => containers::scan_compressed(self, data, loc, depth, Format::Gzip),
-            Sniff::Zlib => containers::scan_compressed(self, data, loc, depth, Format::Zlib),
+            Sniff::Compressed(fmt) => containers::scan_compressed(self, data, loc, depth, fmt),
             Sniff::Other(fmt) => {
                 self.push(
                     loc,

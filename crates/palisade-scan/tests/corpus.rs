@@ -401,6 +401,27 @@ fn compressed_joblib_stream_is_caught() {
     malicious(&zlib(&os_system()), "os.system");
 }
 
+#[test]
+fn every_joblib_compression_is_decoded() {
+    for kind in ["bzip2", "xz", "lzma", "zstd", "lz4"] {
+        let r = malicious(&compress(kind, &os_system()), "os.system");
+        assert_eq!(r.format.as_str(), kind);
+        let r = clean(&compress(kind, &joblib_array(&[0u8; 64], 8)));
+        assert_eq!(r.format.as_str(), kind);
+    }
+    // A payload literal compressed with zstd inside a pickle is scanned too.
+    let nested = P::new(4).bytes(&compress("zstd", &os_system())).stop().0;
+    malicious(&nested, "os.system");
+}
+
+#[test]
+fn seven_zip_is_recognised_but_uninspected() {
+    let r = scan(b"7z\xbc\xaf\x27\x1c\x00\x04rest-of-archive");
+    assert_eq!(r.format, Format::SevenZip);
+    assert_eq!(r.verdict, Verdict::Suspicious);
+    assert!(has(&r, "ARC006"));
+}
+
 // ---- parser differentials -----------------------------------------------------------------
 
 #[test]

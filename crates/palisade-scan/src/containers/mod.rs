@@ -36,32 +36,101 @@ pub(crate) enum ExpandError {
     Failed(String),
 }
 
+/// A writer that keeps expanded bytes in memory up to 8 MiB, then in an unnamed temporary
+/// file, and fails once more than `limit` bytes arrive.
+pub(crate) struct Spill {
+    mem: Vec<u8>,
+    file: Option<std::fs::File>,
+    written: u64,
+    limit: u64,
+    too_big: bool,
+}
+
+impl Write for Spill {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.written.saturating_add(b.len() as u64) > self.limit {
+            self.too_big = true;
+            return Err(std::io::Error::other("expansion limit reached"));
+        }
+        if self.file.is_none() && self.mem.len() + b.len() > IN_MEMORY {
+            let mut f = tempfile::tempfile()?;
+            f.write_all(&self.mem)?;
+            self.mem = Vec::new();
+            self.file = Some(f);
+        }
+        match &mut self.file {
+            Some(f) => f.write_all(b)?,
+            None => self.mem.extend_from_slice(b),
+        }
+        self.written += b.len() as u64;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs a decoder that writes into a [`Spill`] bounded by `limit`.
+pub(crate) fn expand_with(
+    limit: u64,
+    pump: impl FnOnce(&mut Spill) -> std::io::Result<()>,
+) -> Result<Expanded, ExpandError> {
+    let mut s = Spill {
+        mem: Vec::new(),
+        file: None,
+        written: 0,
+        limit,
+        too_big: false,
+    };
+    let r = pump(&mut s);
+    if s.too_big {
+        return Err(ExpandError::TooBig);
+    }
+    r.map_err(|e| ExpandError::Failed(e.to_string()))?;
+    match s.file {
+        None => Ok(Expanded::Mem(s.mem)),
+        Some(f) => {
+            // SAFETY: an unnamed temporary file only this process can reach, mapped read-only.
+            let map = unsafe { Mmap::map(&f) }.map_err(|e| ExpandError::Failed(e.to_string()))?;
+            Ok(Expanded::Map(map))
+        }
+    }
+}
+
 /// Decompresses `r` up to `limit` bytes.
 pub(crate) fn expand(mut r: impl Read, limit: u64) -> Result<Expanded, ExpandError> {
-    let fail = |e: std::io::Error| ExpandError::Failed(e.to_string());
-    let mut buf = Vec::new();
-    let first = (limit.saturating_add(1)).min(IN_MEMORY as u64);
-    (&mut r).take(first).read_to_end(&mut buf).map_err(fail)?;
-    if (buf.len() as u64) > limit {
-        return Err(ExpandError::TooBig);
+    expand_with(limit, |w| std::io::copy(&mut r, w).map(|_| ()))
+}
+
+fn lzma_err(e: lzma_rs::error::Error) -> std::io::Error {
+    match e {
+        lzma_rs::error::Error::IoError(e) | lzma_rs::error::Error::HeaderTooShort(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
     }
-    if buf.len() < IN_MEMORY {
-        return Ok(Expanded::Mem(buf));
+}
+
+/// Decodes a compressed stream of `format` within `limit`.
+fn decode(data: &[u8], format: Format, limit: u64) -> Result<Expanded, ExpandError> {
+    match format {
+        Format::Gzip => expand(flate2::read::MultiGzDecoder::new(data), limit),
+        Format::Zlib => expand(flate2::read::ZlibDecoder::new(data), limit),
+        Format::Bzip2 => expand(bzip2::read::MultiBzDecoder::new(data), limit),
+        Format::Lz4 => expand(lz4_flex::frame::FrameDecoder::new(data), limit),
+        Format::Zstd => match ruzstd::decoding::StreamingDecoder::new(data) {
+            Ok(d) => expand(d, limit),
+            Err(e) => Err(ExpandError::Failed(e.to_string())),
+        },
+        Format::Xz => expand_with(limit, |w| {
+            lzma_rs::xz_decompress(&mut &data[..], w).map_err(lzma_err)
+        }),
+        _ => expand_with(limit, |w| {
+            let opts = lzma_rs::decompress::Options {
+                memlimit: Some(256 << 20),
+                ..Default::default()
+            };
+            lzma_rs::lzma_decompress_with_options(&mut &data[..], w, &opts).map_err(lzma_err)
+        }),
     }
-    let mut file = tempfile::tempfile().map_err(fail)?;
-    file.write_all(&buf).map_err(fail)?;
-    drop(buf);
-    let rest = std::io::copy(
-        &mut r.take(limit.saturating_add(1) - IN_MEMORY as u64),
-        &mut file,
-    )
-    .map_err(fail)?;
-    if IN_MEMORY as u64 + rest > limit {
-        return Err(ExpandError::TooBig);
-    }
-    // SAFETY: an unnamed temporary file that only this process can reach, mapped read-only.
-    let map = unsafe { Mmap::map(&file) }.map_err(fail)?;
-    Ok(Expanded::Map(map))
 }
 
 /// Bytes this file may still expand.
@@ -69,7 +138,8 @@ pub(crate) fn budget(ctx: &Ctx) -> u64 {
     ctx.opts.limits.max_expanded.saturating_sub(ctx.expanded)
 }
 
-/// A gzip or zlib stream: expand within budget and scan the content.
+/// A compressed stream (gzip, zlib, bzip2, xz, lzma, zstd, lz4): expand within budget and scan
+/// the content.
 pub(crate) fn scan_compressed(
     ctx: &mut Ctx,
     data: &[u8],
@@ -78,10 +148,7 @@ pub(crate) fn scan_compressed(
     format: Format,
 ) -> Format {
     let limit = budget(ctx);
-    let result = match format {
-        Format::Gzip => expand(flate2::read::MultiGzDecoder::new(data), limit),
-        _ => expand(flate2::read::ZlibDecoder::new(data), limit),
-    };
+    let result = decode(data, format, limit);
     ctx.bytes_inspected += data.len() as u64;
     match result {
         Ok(content) => {
@@ -123,8 +190,8 @@ pub(crate) fn scan_compressed(
             format
         }
         Err(ExpandError::Failed(m)) => {
-            if format == Format::Zlib {
-                // The zlib magic is weak: treat a stream that does not inflate as unknown data.
+            if matches!(format, Format::Zlib | Format::Lzma) {
+                // These magics are weak: a stream that does not decode is unknown data.
                 return if crate::pickle::plausible(data, ctx) {
                     crate::pickle::scan_stream(ctx, data, loc, depth)
                 } else {

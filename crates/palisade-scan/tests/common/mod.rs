@@ -598,3 +598,33 @@ pub fn zip64(mut z: Vec<u8>) -> Vec<u8> {
     z.extend(0u16.to_le_bytes());
     z
 }
+
+/// `data` compressed as joblib can write it: bzip2, xz, lzma (alone), zstd or lz4 frames.
+pub fn compress(kind: &str, data: &[u8]) -> Vec<u8> {
+    match kind {
+        "bzip2" => {
+            let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        "xz" => {
+            let mut out = Vec::new();
+            lzma_rs::xz_compress(&mut &data[..], &mut out).unwrap();
+            out
+        }
+        "lzma" => {
+            let mut out = Vec::new();
+            lzma_rs::lzma_compress(&mut &data[..], &mut out).unwrap();
+            out
+        }
+        "zstd" => {
+            ruzstd::encoding::compress_to_vec(data, ruzstd::encoding::CompressionLevel::Fastest)
+        }
+        "lz4" => {
+            let mut e = lz4_flex::frame::FrameEncoder::new(Vec::new());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        }
+        _ => panic!("unknown compression {kind}"),
+    }
+}
