@@ -415,6 +415,39 @@ fn every_joblib_compression_is_decoded() {
 }
 
 #[test]
+fn corrupt_xz_footer_is_an_error_not_a_crash() {
+    // Found by fuzzing: lzma-rs overflows on this footer (debug builds); the payload inside the
+    // block is still a payload, but the stream as a whole does not decode.
+    let d = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/scan/regression-xz-footer-overflow"
+    ))
+    .unwrap();
+    let r = scan(&d);
+    assert_eq!(r.format, Format::Xz);
+    assert_eq!(r.verdict, Verdict::Error, "{r:#?}");
+}
+
+#[test]
+fn payload_before_a_corrupt_compressed_tail_is_caught() {
+    // Streaming loaders unpickle what decodes before the corruption is reached.
+    let mut padded = os_system();
+    padded.extend(vec![b'N'; 200_000]);
+    let mut g = gzip(&padded);
+    let n = g.len();
+    g.truncate(n - 12);
+    let r = malicious(&g, "os.system");
+    assert!(!r.errors.is_empty(), "the corruption is reported too");
+    let mut z = zip(&[deflated("archive/data.pkl", padded)]);
+    // Corrupt the deflate stream's tail (just before the central directory).
+    let cd = z.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+    for b in &mut z[cd - 40..cd] {
+        *b = 0xff;
+    }
+    malicious(&z, "os.system");
+}
+
+#[test]
 fn seven_zip_is_recognised_but_uninspected() {
     let r = scan(b"7z\xbc\xaf\x27\x1c\x00\x04rest-of-archive");
     assert_eq!(r.format, Format::SevenZip);

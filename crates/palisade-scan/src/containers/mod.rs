@@ -32,8 +32,9 @@ const IN_MEMORY: usize = 8 << 20;
 pub(crate) enum ExpandError {
     /// More than `limit` bytes.
     TooBig,
-    /// Corrupt stream or I/O failure (message).
-    Failed(String),
+    /// Corrupt stream or I/O failure (message), with what was decoded before the failure:
+    /// loaders that stream (joblib, gzip readers) may already have unpickled that much.
+    Failed(String, Option<Expanded>),
 }
 
 /// A writer that keeps expanded bytes in memory up to 8 MiB, then in an unnamed temporary
@@ -86,14 +87,22 @@ pub(crate) fn expand_with(
     if s.too_big {
         return Err(ExpandError::TooBig);
     }
-    r.map_err(|e| ExpandError::Failed(e.to_string()))?;
-    match s.file {
-        None => Ok(Expanded::Mem(s.mem)),
+    let written = s.written;
+    let content = match s.file {
+        None => Expanded::Mem(s.mem),
         Some(f) => {
             // SAFETY: an unnamed temporary file only this process can reach, mapped read-only.
-            let map = unsafe { Mmap::map(&f) }.map_err(|e| ExpandError::Failed(e.to_string()))?;
-            Ok(Expanded::Map(map))
+            let map =
+                unsafe { Mmap::map(&f) }.map_err(|e| ExpandError::Failed(e.to_string(), None))?;
+            Expanded::Map(map)
         }
+    };
+    match r {
+        Ok(()) => Ok(content),
+        Err(e) => Err(ExpandError::Failed(
+            e.to_string(),
+            (written > 0).then_some(content),
+        )),
     }
 }
 
@@ -109,8 +118,21 @@ fn lzma_err(e: lzma_rs::error::Error) -> std::io::Error {
     }
 }
 
-/// Decodes a compressed stream of `format` within `limit`.
+/// Decodes a compressed stream of `format` within `limit`. A panic inside a third-party
+/// decoder (lzma-rs overflows on some corrupt xz footers in debug builds) becomes a decode error.
 fn decode(data: &[u8], format: Format, limit: u64) -> Result<Expanded, ExpandError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        decode_inner(data, format, limit)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ExpandError::Failed(
+            "the decoder failed on corrupt input".into(),
+            None,
+        ))
+    })
+}
+
+fn decode_inner(data: &[u8], format: Format, limit: u64) -> Result<Expanded, ExpandError> {
     match format {
         Format::Gzip => expand(flate2::read::MultiGzDecoder::new(data), limit),
         Format::Zlib => expand(flate2::read::ZlibDecoder::new(data), limit),
@@ -118,7 +140,7 @@ fn decode(data: &[u8], format: Format, limit: u64) -> Result<Expanded, ExpandErr
         Format::Lz4 => expand(lz4_flex::frame::FrameDecoder::new(data), limit),
         Format::Zstd => match ruzstd::decoding::StreamingDecoder::new(data) {
             Ok(d) => expand(d, limit),
-            Err(e) => Err(ExpandError::Failed(e.to_string())),
+            Err(e) => Err(ExpandError::Failed(e.to_string(), None)),
         },
         Format::Xz => expand_with(limit, |w| {
             lzma_rs::xz_decompress(&mut &data[..], w).map_err(lzma_err)
@@ -189,8 +211,8 @@ pub(crate) fn scan_compressed(
             );
             format
         }
-        Err(ExpandError::Failed(m)) => {
-            if matches!(format, Format::Zlib | Format::Lzma) {
+        Err(ExpandError::Failed(m, partial)) => {
+            if matches!(format, Format::Zlib | Format::Lzma) && partial.is_none() {
                 // These magics are weak: a stream that does not decode is unknown data.
                 return if crate::pickle::plausible(data, ctx) {
                     crate::pickle::scan_stream(ctx, data, loc, depth)
@@ -203,6 +225,11 @@ pub(crate) fn scan_compressed(
                 Some(0),
                 format!("corrupt {} stream: {m}", format.as_str()),
             );
+            if let Some(content) = partial {
+                ctx.expanded += content.len() as u64;
+                let inner = loc.child(&format!("<{}>", format.as_str()));
+                ctx.scan_data(&content, &inner, depth + 1);
+            }
             format
         }
     }

@@ -411,13 +411,17 @@ fn inflate(ctx: &mut Ctx, raw: &[u8], e: &Entry, loc: &Loc) -> Option<super::Exp
             );
             None
         }
-        Err(ExpandError::Failed(m)) => {
+        Err(ExpandError::Failed(m, partial)) => {
             ctx.error(
                 loc,
                 Some(e.local),
                 format!("member {:?}: corrupt deflate data: {m}", e.name),
             );
-            None
+            // What inflated before the corruption is what a streaming reader would have seen.
+            if let Some(c) = &partial {
+                ctx.expanded += c.len() as u64;
+            }
+            partial
         }
     }
 }
