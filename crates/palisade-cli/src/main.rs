@@ -44,6 +44,11 @@ enum Command {
     Schema(cmd::schema::SchemaArgs),
     /// Write a commented starter model from a template.
     Init(cmd::init::InitArgs),
+    /// Scan model artifacts (pickle, PyTorch, NumPy, Keras, safetensors, GGUF, archives) for
+    /// code execution and tampering, without loading them.
+    Scan(cmd::scan::ScanArgs),
+    /// Create or verify a provenance manifest (size, SHA-256, BLAKE3 per file) of a directory.
+    Manifest(cmd::manifest::ManifestArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +71,8 @@ fn main() -> ExitCode {
         Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),
+        Command::Scan(a) => return cmd::scan::run(a),
+        Command::Manifest(a) => return cmd::manifest::run(a),
     };
     ExitCode::from(code)
 }

@@ -1,5 +1,7 @@
 pub mod analyze;
 pub mod check;
 pub mod init;
+pub mod manifest;
 pub mod rules;
+pub mod scan;
 pub mod schema;
