@@ -77,7 +77,32 @@ pub struct ComponentFacts {
     pub lineage: Lineage,
     /// Whether it comes from a third party (vendor, open source, community).
     pub third_party: bool,
+    /// What validation tools reported about the artifact's files (`analyze --evidence`).
+    pub evidence: Option<ArtifactEvidence>,
+    /// Whether the artifact's integrity is verified by evidence: every scanned file clean and,
+    /// when a manifest is declared, the manifest verified.
+    pub integrity_verified: bool,
 }
+
+/// Evidence about an artifact from the validation tools, attached to its component.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ArtifactEvidence {
+    /// The worst scan verdict over the artifact's files: `clean`, `suspicious`, `malicious` or
+    /// `error`; `None` when no scanned file belongs to it.
+    pub scan_verdict: Option<String>,
+    /// How many scanned files belong to the artifact.
+    pub files_scanned: usize,
+    /// The scanner's findings on those files (`path: rule message`).
+    pub scan_findings: Vec<String>,
+    /// Whether the declared manifest verified (`None`: not checked).
+    pub manifest_verified: Option<bool>,
+    /// Differences the manifest check found (modified, missing, added files).
+    pub manifest_differences: Vec<String>,
+}
+
+/// Evidence for the whole model, by component id.
+pub type Evidence = std::collections::BTreeMap<String, ArtifactEvidence>;
 
 /// A tool a model or agent can trigger.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -263,6 +288,11 @@ pub(crate) const RISKY: [Action; 6] = [
 
 /// Compute the facts of a validated model.
 pub fn analyze(model: &Model) -> Facts {
+    analyze_with(model, &Evidence::new())
+}
+
+/// Compute the facts, with evidence from validation tools attached to the components it names.
+pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
     let g = Graph::new(model);
     let n = g.len();
     let asset = |id: &Id| match model.index.get(id) {
@@ -545,6 +575,11 @@ pub fn analyze(model: &Model) -> Facts {
                 .supplier
                 .as_ref()
                 .is_some_and(|s| s.value != Supplier::Internal),
+            integrity_verified: evidence.get(c.id.value.as_str()).is_some_and(|e| {
+                e.scan_verdict.as_deref() == Some("clean")
+                    && (c.manifest.is_none() || e.manifest_verified == Some(true))
+            }),
+            evidence: evidence.get(c.id.value.as_str()).cloned(),
             tools,
             exfiltration,
         });

@@ -3,6 +3,7 @@
 //! The binary is thin: it parses flags, reads files, calls the libraries and renders results.
 
 mod cmd;
+mod evidence;
 mod exit;
 mod output;
 mod render;

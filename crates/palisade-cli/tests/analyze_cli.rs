@@ -331,3 +331,120 @@ fn threats_stay_where_they_apply() {
         "{ids:?}"
     );
 }
+
+const ARTIFACT_MODEL: &str = "system: {name: S, criticality: high}\ncomponents:\n  - {id: weights, kind: model-artifact, supplier: open-source, platform: cloud-storage, pinned: true, version: '1', format: pickle, files: [weights], manifest: weights/MANIFEST.json}\n  - {id: api, kind: inference-endpoint, serves: weights}\n  - {id: staff, kind: actor, role: employee}\nflows:\n  - {from: staff, to: api}\n";
+
+fn ids_in(run: &common::Run) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn scanner_evidence_raises_and_clears_supply_chain_findings() {
+    // A pickle that imports os.system and calls it.
+    let evil: &[u8] = b"\x80\x02cos\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.";
+    let dir = files(&[
+        ("model.yaml", ARTIFACT_MODEL.as_bytes()),
+        ("weights/model.pkl", evil),
+    ]);
+    let scan = palisade(
+        dir.path(),
+        &["scan", "--format", "json", "-o", "scan.json", "weights"],
+    );
+    assert_eq!(scan.code, 1, "{}", scan.stderr);
+    let run = palisade(
+        dir.path(),
+        &[
+            "analyze",
+            "--format",
+            "json",
+            "--evidence",
+            "scan.json",
+            "model.yaml",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        ids_in(&run).contains(&"SC010@weights".to_string()),
+        "{}",
+        run.stdout
+    );
+
+    // A benign pickle (an empty dict), scanned clean and covered by a verified manifest.
+    std::fs::write(dir.path().join("weights/model.pkl"), b"\x80\x02}q\x00.").unwrap();
+    let scan = palisade(
+        dir.path(),
+        &["scan", "--format", "json", "-o", "scan.json", "weights"],
+    );
+    assert_eq!(scan.code, 0, "{}", scan.stderr);
+    let m = palisade(
+        dir.path(),
+        &[
+            "manifest",
+            "create",
+            "-o",
+            "weights/MANIFEST.json",
+            "weights",
+        ],
+    );
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    let args = [
+        "analyze",
+        "--format",
+        "json",
+        "--evidence",
+        "scan.json",
+        "--verify-manifests",
+        "model.yaml",
+    ];
+    let ids = ids_in(&palisade(dir.path(), &args));
+    assert!(!ids.contains(&"SC010@weights".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"SC003@weights".to_string()),
+        "verified integrity satisfies SC003: {ids:?}"
+    );
+
+    // The same artifact changed after the manifest: integrity is no longer verified.
+    std::fs::write(dir.path().join("weights/extra.bin"), b"x").unwrap();
+    let ids = ids_in(&palisade(dir.path(), &args));
+    assert!(ids.contains(&"SC003@weights".to_string()), "{ids:?}");
+    let facts = palisade(
+        dir.path(),
+        &[
+            "analyze",
+            "--facts",
+            "--evidence",
+            "scan.json",
+            "--verify-manifests",
+            "model.yaml",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&facts.stdout).unwrap();
+    let w = &v["components"][0];
+    assert_eq!(w["evidence"]["manifest_verified"], false);
+    assert_eq!(w["evidence"]["manifest_differences"][0], "added extra.bin");
+}
+
+#[test]
+fn evidence_that_is_not_a_scan_report_is_refused() {
+    let dir = files(&[
+        ("model.yaml", ARTIFACT_MODEL.as_bytes()),
+        ("bogus.json", b"{\"a\": 1}"),
+    ]);
+    let run = palisade(
+        dir.path(),
+        &["analyze", "--evidence", "bogus.json", "model.yaml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("not a `palisade scan --format json` report"),
+        "{}",
+        run.stderr
+    );
+}

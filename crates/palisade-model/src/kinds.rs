@@ -267,7 +267,7 @@ pub fn attribute_kinds(attribute: &str) -> Option<&'static [ComponentKind]> {
         "supplier" | "source" | "platform" | "version" | "pinned" | "digest" | "signature" => {
             SUPPLIED
         }
-        "format" => ARTIFACTS,
+        "format" | "files" | "manifest" => ARTIFACTS,
         "controlled_by" | "provenance_verified" | "validation" | "drift_monitoring" => {
             DATA_PIPELINE
         }

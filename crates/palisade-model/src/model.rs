@@ -1245,6 +1245,14 @@ model_struct! {
         /// Serialisation format.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub format: Option<Loc<ArtifactFormat>>,
+        /// Files or directories holding the artifact, relative to the model file (matched with
+        /// `palisade scan` reports given to `analyze --evidence`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub files: Vec<Loc<String>>,
+        /// A provenance manifest of the artifact's directory (`palisade manifest create`),
+        /// relative to the model file; checked by `analyze --verify-manifests`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub manifest: Option<Loc<String>>,
         /// Who controls the content of this data-pipeline stage.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub controlled_by: Option<Loc<ControlledBy>>,

@@ -107,6 +107,9 @@ model_struct! {
         pub target: Loc<String>,
         /// A complete model file.
         pub model: Loc<String>,
+        /// Evidence from validation tools, as JSON: component id → artifact evidence
+        /// (`scan_verdict`, `files_scanned`, `scan_findings`, `manifest_verified`, …).
+        pub evidence: Option<Loc<String>>,
     }
 }
 

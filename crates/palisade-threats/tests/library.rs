@@ -55,7 +55,17 @@ fn every_rule_fires_and_stays_silent_on_its_examples() {
                 failures.push(format!("{code} example {n}: invalid model: {msgs:?}"));
                 continue;
             };
-            let facts = palisade_analysis::analyze(model);
+            let evidence: palisade_analysis::Evidence = match &t.evidence {
+                Some(e) => match serde_json::from_str(&e.value) {
+                    Ok(ev) => ev,
+                    Err(err) => {
+                        failures.push(format!("{code} example {n}: bad evidence JSON: {err}"));
+                        continue;
+                    }
+                },
+                None => Default::default(),
+            };
+            let facts = palisade_analysis::analyze_with(model, &evidence);
             let sel = Selection {
                 select: vec![code.clone()],
                 ignore: vec![],

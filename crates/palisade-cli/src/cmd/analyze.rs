@@ -33,6 +33,12 @@ pub struct AnalyzeArgs {
     /// An ATLAS data file (5.x or 6.x format) for current technique names.
     #[arg(long, value_name = "FILE")]
     atlas: Option<PathBuf>,
+    /// `palisade scan --format json` reports about the files of the model's artifacts.
+    #[arg(long, value_name = "FILE")]
+    evidence: Vec<PathBuf>,
+    /// Verify the manifests that artifacts declare (`manifest:`) against their directories.
+    #[arg(long)]
+    verify_manifests: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -134,7 +140,15 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
         );
         return exit::USAGE;
     };
-    let facts = palisade_analysis::analyze(model);
+    let evidence =
+        match crate::evidence::collect(model, &args.file, &args.evidence, args.verify_manifests) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+    let facts = palisade_analysis::analyze_with(model, &evidence);
     if args.facts {
         println!(
             "{}",
