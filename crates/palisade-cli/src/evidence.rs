@@ -83,9 +83,7 @@ pub fn collect(
                 if !paths.iter().any(|p| scanned.starts_with(p)) {
                     continue;
                 }
-                let e = evidence
-                    .entry(id.clone())
-                    .or_insert_with(ArtifactEvidence::default);
+                let e = evidence.entry(id.clone()).or_default();
                 e.files_scanned += 1;
                 if e.scan_verdict
                     .as_deref()
@@ -118,9 +116,7 @@ pub fn collect(
             let v =
                 palisade_scan::manifest::verify(root, &manifest, &opts, &palisade_scan::NoProgress)
                     .map_err(|e| format!("manifest `{}`: {e}", path.display()))?;
-            let e = evidence
-                .entry(c.id.value.to_string())
-                .or_insert_with(ArtifactEvidence::default);
+            let e = evidence.entry(c.id.value.to_string()).or_default();
             e.manifest_verified = Some(v.ok);
             let differences = v
                 .modified
