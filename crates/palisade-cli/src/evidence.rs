@@ -2,7 +2,7 @@
 //! reports (`analyze --evidence`) and manifest checks (`analyze --verify-manifests`).
 //! This is I/O, so it lives at the edge; the analysis only sees the resulting [`Evidence`].
 
-use palisade_analysis::{ArtifactEvidence, Evidence};
+use palisade_analysis::Evidence;
 use palisade_model::Model;
 use std::path::{Component, Path, PathBuf};
 
