@@ -192,9 +192,10 @@ fn views(model: &Model, facts: &Facts, lib: &Library) -> Views {
     let mut system_fields = union(uc, &["system"]);
     system_fields.extend(union(uf, &["system"]));
     let fields = palisade_model::Component::field_types();
+    use rayon::prelude::*;
     let components = model
         .components
-        .iter()
+        .par_iter()
         .map(|c| {
             let v = serde_json::to_value(&c.value).unwrap_or(Value::Null);
             prune(&complete(v, &fields, &comp_fields), Some(&comp_fields))
@@ -202,7 +203,7 @@ fn views(model: &Model, facts: &Facts, lib: &Library) -> Views {
         .collect();
     let component_facts = facts
         .components
-        .iter()
+        .par_iter()
         .map(|f| {
             let v = serde_json::to_value(f).unwrap_or(Value::Null);
             prune(&v, Some(&facts_fields))
@@ -363,55 +364,69 @@ pub fn evaluate(
         .collect();
     let needed = |i: usize| !applicable[i].is_empty() || !flow_rules.is_empty();
     let cel_components: Vec<Option<(Val, Val)>> = (0..n)
+        .into_par_iter()
         .map(|i| needed(i).then(|| (boxed(&v.components[i]), boxed(&v.component_facts[i]))))
         .collect();
-    for (i, c) in model.components.iter().enumerate() {
-        let Some((cv, fv)) = &cel_components[i] else {
-            continue;
-        };
-        if applicable[i].is_empty() {
-            continue;
-        }
-        let vars = Vars {
-            names: &["component", "facts", "system", "model"],
-            vals: [&**cv, &**fv, &*system, &*model_val],
-        };
-        let mut ctx = cel::Context::with_env(env.clone());
-        ctx.set_variable_resolver(&vars);
-        let view: [(&str, &Value); 4] = [
-            ("component", &v.components[i]),
-            ("facts", &v.component_facts[i]),
-            ("system", &v.system),
-            ("model", &v.model),
-        ];
-        for r in &applicable[i] {
-            if fires(r, &ctx, c.id.value.as_str(), &mut out.errors) != Some(true) {
-                continue;
+    // Elements are independent: evaluate them on all cores, then sort (deterministic output).
+    use rayon::prelude::*;
+    let per_component: Vec<(Vec<Finding>, Vec<String>)> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let mut found = Vec::new();
+            let mut errors = Vec::new();
+            let c = &model.components[i];
+            let (Some((cv, fv)), false) = (&cel_components[i], applicable[i].is_empty()) else {
+                return (found, errors);
+            };
+            let vars = Vars {
+                names: &["component", "facts", "system", "model"],
+                vals: [&**cv, &**fv, &*system, &*model_val],
+            };
+            let mut ctx = cel::Context::with_env(env.clone());
+            ctx.set_variable_resolver(&vars);
+            let view: [(&str, &Value); 4] = [
+                ("component", &v.components[i]),
+                ("facts", &v.component_facts[i]),
+                ("system", &v.system),
+                ("model", &v.model),
+            ];
+            for r in &applicable[i] {
+                if fires(r, &ctx, c.id.value.as_str(), &mut errors) != Some(true) {
+                    continue;
+                }
+                found.push(finding(
+                    r,
+                    &ctx,
+                    &view,
+                    FindingTarget {
+                        kind: Target::Component,
+                        id: c.id.value.to_string(),
+                        component_kind: Some(c.kind.value),
+                    },
+                    facts.components[i].taint_path.clone(),
+                    location(sources, c.id.span),
+                ));
             }
-            out.findings.push(finding(
-                r,
-                &ctx,
-                &view,
-                FindingTarget {
-                    kind: Target::Component,
-                    id: c.id.value.to_string(),
-                    component_kind: Some(c.kind.value),
-                },
-                facts.components[i].taint_path.clone(),
-                location(sources, c.id.span),
-            ));
-        }
+            (found, errors)
+        })
+        .collect();
+    for (f, e) in per_component {
+        out.findings.extend(f);
+        out.errors.extend(e);
     }
 
     if !flow_rules.is_empty() {
         let flow_fields = palisade_model::Flow::field_types();
-        for (fi, f) in model.flows.iter().enumerate() {
+        let evaluate_flow = |fi: usize,
+                             f: &palisade_model::Loc<palisade_model::Flow>,
+                             found: &mut Vec<Finding>,
+                             errors: &mut Vec<String>| {
             let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
             else {
-                continue;
+                return;
             };
             let (Some(ea), Some(eb)) = (&cel_components[a], &cel_components[b]) else {
-                continue;
+                return;
             };
             let wanted = |var: &str| uf.get(var).cloned().unwrap_or_default();
             let flow_json = prune(
@@ -454,7 +469,7 @@ pub fn evaluate(
             ctx.set_variable_resolver(&vars);
             let id = model.flow_id(fi).to_string();
             for r in &flow_rules {
-                if fires(r, &ctx, &id, &mut out.errors) != Some(true) {
+                if fires(r, &ctx, &id, errors) != Some(true) {
                     continue;
                 }
                 let view: [(&str, &Value); 8] = [
@@ -468,7 +483,7 @@ pub fn evaluate(
                     ("model", &v.model),
                 ];
                 let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
-                out.findings.push(finding(
+                found.push(finding(
                     r,
                     &ctx,
                     &view,
@@ -481,6 +496,21 @@ pub fn evaluate(
                     location(sources, span),
                 ));
             }
+        };
+        let per_flow: Vec<(Vec<Finding>, Vec<String>)> = model
+            .flows
+            .par_iter()
+            .enumerate()
+            .map(|(fi, f)| {
+                let mut found = Vec::new();
+                let mut errors = Vec::new();
+                evaluate_flow(fi, f, &mut found, &mut errors);
+                (found, errors)
+            })
+            .collect();
+        for (f, e) in per_flow {
+            out.findings.extend(f);
+            out.errors.extend(e);
         }
     }
     out.findings.sort_by(|a, b| {
