@@ -19,6 +19,8 @@ pub struct Graph<'m> {
     pub content: Vec<Vec<Edge>>,
     /// Reverse of `content`.
     pub content_rev: Vec<Vec<Edge>>,
+    /// Reverse of `calls`: who calls each component.
+    pub callers: Vec<Vec<Edge>>,
 }
 
 impl<'m> Graph<'m> {
@@ -29,6 +31,7 @@ impl<'m> Graph<'m> {
             calls: vec![Vec::new(); n],
             content: vec![Vec::new(); n],
             content_rev: vec![Vec::new(); n],
+            callers: vec![Vec::new(); n],
         };
         for (fi, f) in model.flows.iter().enumerate() {
             let (Some(a), Some(b)) = (g.index(&f.from.value), g.index(&f.to.value)) else {
@@ -57,6 +60,14 @@ impl<'m> Graph<'m> {
                 if let Some(m) = g.index(&inv.value) {
                     g.calls[m].push(Edge { to: ci, flow: None });
                 }
+            }
+        }
+        for (a, edges) in g.calls.iter().enumerate() {
+            for e in edges {
+                g.callers[e.to].push(Edge {
+                    to: a,
+                    flow: e.flow,
+                });
             }
         }
         g

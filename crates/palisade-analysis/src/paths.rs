@@ -43,7 +43,12 @@ const RISKY: [Action; 6] = [
 ];
 
 pub(crate) fn attack_paths(f: &Facts) -> Vec<AttackPath> {
-    let kind_of = |id: &str| f.components.iter().find(|c| c.id == id).map(|c| c.kind);
+    let kinds: std::collections::HashMap<&str, K> = f
+        .components
+        .iter()
+        .map(|c| (c.id.as_str(), c.kind))
+        .collect();
+    let kind_of = |id: &str| kinds.get(id).copied();
     let mut out = Vec::new();
     for c in &f.components {
         if matches!(c.kind, K::Llm | K::Agent) && c.untrusted_input {

@@ -82,11 +82,14 @@ pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<ToolReach> {
         }
     }
     // Orchestrator pattern: a component calls the model and, with its answer, a tool.
-    for (s, edges) in g.calls.iter().enumerate() {
-        if s == m || !edges.iter().any(|e| e.to == m) || g.kind(s) == K::Actor {
+    let mut orchestrators: Vec<usize> = g.callers[m].iter().map(|e| e.to).collect();
+    orchestrators.sort_unstable();
+    orchestrators.dedup();
+    for s in orchestrators {
+        if s == m || g.kind(s) == K::Actor {
             continue;
         }
-        for e in edges {
+        for e in &g.calls[s] {
             let t = e.to;
             if t != m && is_tool(g.kind(t)) && g.model.components[t].invoked_by.is_empty() {
                 push(g, t, vec![m, s, t], true);
@@ -161,21 +164,8 @@ pub(crate) fn output_reviewed(g: &Graph, i: usize) -> bool {
     })
 }
 
-fn lineage_stage(k: K) -> bool {
-    matches!(
-        k,
-        K::DataSource
-            | K::Dataset
-            | K::Preprocessing
-            | K::TrainingPipeline
-            | K::FineTuningPipeline
-            | K::ModelArtifact
-            | K::ModelRegistry
-            | K::FeatureStore
-            | K::Model
-            | K::Llm
-            | K::EmbeddingModel
-    )
+fn artifact_stage(k: K) -> bool {
+    matches!(k, K::ModelArtifact | K::ModelRegistry)
 }
 
 fn training_side(k: K) -> bool {
@@ -195,18 +185,41 @@ pub(crate) fn lineage<'m>(
     i: usize,
     asset: &impl Fn(&Id) -> Option<&'m DataAsset>,
 ) -> Lineage {
-    let seen = Local::search(i, &g.content_rev, usize::MAX, |u| lineage_stage(g.kind(u)));
+    // Upstream through the training side, artifacts and registries. A model is entered only
+    // from those stages or through a `serves`/`stored_in` link, never along inference flows
+    // between models (which are not lineage, and would make the search quadratic).
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::from([i]);
+    let mut queue = std::collections::VecDeque::from([i]);
+    let mut upstream: Vec<usize> = Vec::new();
+    while let Some(u) = queue.pop_front() {
+        let from_stage = u == i || training_side(g.kind(u)) || artifact_stage(g.kind(u));
+        for e in &g.content_rev[u] {
+            let w = e.to;
+            if seen.contains(&w) {
+                continue;
+            }
+            let kw = g.kind(w);
+            let enter = if training_side(kw) || artifact_stage(kw) {
+                true
+            } else if matches!(kw, K::Model | K::Llm | K::EmbeddingModel) {
+                from_stage && (e.flow.is_none() || u != i)
+            } else {
+                // Other components count only as sources feeding the training side.
+                if training_side(g.kind(u)) {
+                    seen.insert(w);
+                    upstream.push(w);
+                }
+                continue;
+            };
+            if enter {
+                seen.insert(w);
+                upstream.push(w);
+                queue.push_back(w);
+            }
+        }
+    }
     let mut l = Lineage::default();
     let mut training_data: BTreeSet<Id> = BTreeSet::new();
-    let mut upstream: Vec<usize> = Vec::new();
-    for &u in &seen.order {
-        let Some(prev) = seen.prev(u) else { continue };
-        // Non-pipeline components count only as sources feeding the training side.
-        if !lineage_stage(g.kind(u)) && !training_side(g.kind(prev)) {
-            continue;
-        }
-        upstream.push(u);
-    }
     upstream.sort();
     for &u in &upstream {
         let c = &g.model.components[u];
