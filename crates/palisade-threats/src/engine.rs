@@ -176,39 +176,36 @@ fn union(used: &crate::library::Used, vars: &[&str]) -> std::collections::BTreeS
         .collect()
 }
 
+/// Whole-model variables, and which fields of the per-element variables rules read.
 struct Views {
-    components: Vec<Value>,
-    component_facts: Vec<Value>,
     system: Value,
     model: Value,
+    comp_fields: std::collections::BTreeSet<String>,
+    facts_fields: std::collections::BTreeSet<String>,
+    end_fields: std::collections::BTreeSet<String>,
+    end_facts_fields: std::collections::BTreeSet<String>,
 }
 
-fn views(model: &Model, facts: &Facts, lib: &Library) -> Views {
+fn component_json(
+    c: &palisade_model::Component,
+    fields: &[(&'static str, std::borrow::Cow<'static, str>, bool)],
+    wanted: &std::collections::BTreeSet<String>,
+) -> Value {
+    let v = serde_json::to_value(c).unwrap_or(Value::Null);
+    prune(&complete(v, fields, wanted), Some(wanted))
+}
+
+fn facts_json(f: &impl serde::Serialize, wanted: &std::collections::BTreeSet<String>) -> Value {
+    prune(
+        &serde_json::to_value(f).unwrap_or(Value::Null),
+        Some(wanted),
+    )
+}
+
+fn views(model: &Model, lib: &Library) -> Views {
     let (uc, uf) = (&lib.used_component, &lib.used_flow);
-    let mut comp_fields = union(uc, &["component"]);
-    comp_fields.extend(union(uf, &["from", "to"]));
-    let mut facts_fields = union(uc, &["facts"]);
-    facts_fields.extend(union(uf, &["from_facts", "to_facts"]));
     let mut system_fields = union(uc, &["system"]);
     system_fields.extend(union(uf, &["system"]));
-    let fields = palisade_model::Component::field_types();
-    use rayon::prelude::*;
-    let components = model
-        .components
-        .par_iter()
-        .map(|c| {
-            let v = serde_json::to_value(&c.value).unwrap_or(Value::Null);
-            prune(&complete(v, &fields, &comp_fields), Some(&comp_fields))
-        })
-        .collect();
-    let component_facts = facts
-        .components
-        .par_iter()
-        .map(|f| {
-            let v = serde_json::to_value(f).unwrap_or(Value::Null);
-            prune(&v, Some(&facts_fields))
-        })
-        .collect();
     let system = prune(
         &complete(
             serde_json::to_value(&model.system.value).unwrap_or(Value::Null),
@@ -245,10 +242,12 @@ fn views(model: &Model, facts: &Facts, lib: &Library) -> Views {
         "captures": captures,
     });
     Views {
-        components,
-        component_facts,
         system,
         model: model_view,
+        comp_fields: union(uc, &["component"]),
+        facts_fields: union(uc, &["facts"]),
+        end_fields: union(uf, &["from", "to"]),
+        end_facts_fields: union(uf, &["from_facts", "to_facts"]),
     }
 }
 
@@ -340,57 +339,49 @@ pub fn evaluate(
         .copied()
         .filter(|r| r.rule.target.value == Target::Flow)
         .collect();
-    let v = views(model, facts, lib);
+    let v = views(model, lib);
     let uf = &lib.used_flow;
-    // Values are converted to CEL once and lent to each evaluation through a resolver: no
-    // per-element copies, and the standard library is built once.
+    // Values are converted to CEL once per element and lent to every rule through a resolver;
+    // the standard library is built once. Elements are independent, so they are evaluated on
+    // all cores and the findings sorted afterwards (deterministic output).
+    use rayon::prelude::*;
     let env = std::sync::Arc::new(cel::Env::stdlib());
     let system = boxed(&v.system);
     let model_val = boxed(&v.model);
     let mut out = Evaluation::default();
-    let n = model.components.len();
-    let applicable: Vec<Vec<&CompiledRule>> = model
+    let fields = palisade_model::Component::field_types();
+    let per_component: Vec<(Vec<Finding>, Vec<String>)> = model
         .components
-        .iter()
-        .map(|c| {
-            component_rules
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut found = Vec::new();
+            let mut errors = Vec::new();
+            let applicable: Vec<&&CompiledRule> = component_rules
                 .iter()
-                .copied()
                 .filter(|r| {
                     r.rule.kinds.is_empty() || r.rule.kinds.iter().any(|k| k.value == c.kind.value)
                 })
-                .collect()
-        })
-        .collect();
-    let needed = |i: usize| !applicable[i].is_empty() || !flow_rules.is_empty();
-    let cel_components: Vec<Option<(Val, Val)>> = (0..n)
-        .into_par_iter()
-        .map(|i| needed(i).then(|| (boxed(&v.components[i]), boxed(&v.component_facts[i]))))
-        .collect();
-    // Elements are independent: evaluate them on all cores, then sort (deterministic output).
-    use rayon::prelude::*;
-    let per_component: Vec<(Vec<Finding>, Vec<String>)> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let mut found = Vec::new();
-            let mut errors = Vec::new();
-            let c = &model.components[i];
-            let (Some((cv, fv)), false) = (&cel_components[i], applicable[i].is_empty()) else {
+                .collect();
+            if applicable.is_empty() {
                 return (found, errors);
-            };
+            }
+            let cj = component_json(&c.value, &fields, &v.comp_fields);
+            let fj = facts_json(&facts.components[i], &v.facts_fields);
+            let (cv, fv) = (boxed(&cj), boxed(&fj));
             let vars = Vars {
                 names: &["component", "facts", "system", "model"],
-                vals: [&**cv, &**fv, &*system, &*model_val],
+                vals: [&*cv, &*fv, &*system, &*model_val],
             };
             let mut ctx = cel::Context::with_env(env.clone());
             ctx.set_variable_resolver(&vars);
             let view: [(&str, &Value); 4] = [
-                ("component", &v.components[i]),
-                ("facts", &v.component_facts[i]),
+                ("component", &cj),
+                ("facts", &fj),
                 ("system", &v.system),
                 ("model", &v.model),
             ];
-            for r in &applicable[i] {
+            for r in applicable {
                 if fires(r, &ctx, c.id.value.as_str(), &mut errors) != Some(true) {
                     continue;
                 }
@@ -416,87 +407,21 @@ pub fn evaluate(
     }
 
     if !flow_rules.is_empty() {
+        // Flow ends: only the fields flow rules read, shared by all flows of a component.
+        let ends: Vec<(Value, Value, Val, Val)> = model
+            .components
+            .par_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let cj = component_json(&c.value, &fields, &v.end_fields);
+                let fj = facts_json(&facts.components[i], &v.end_facts_fields);
+                let (cv, fv) = (boxed(&cj), boxed(&fj));
+                (cj, fj, cv, fv)
+            })
+            .collect();
         let flow_fields = palisade_model::Flow::field_types();
-        let evaluate_flow = |fi: usize,
-                             f: &palisade_model::Loc<palisade_model::Flow>,
-                             found: &mut Vec<Finding>,
-                             errors: &mut Vec<String>| {
-            let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
-            else {
-                return;
-            };
-            let (Some(ea), Some(eb)) = (&cel_components[a], &cel_components[b]) else {
-                return;
-            };
-            let wanted = |var: &str| uf.get(var).cloned().unwrap_or_default();
-            let flow_json = prune(
-                &complete(
-                    serde_json::to_value(&f.value).unwrap_or(Value::Null),
-                    &flow_fields,
-                    &wanted("flow"),
-                ),
-                Some(&wanted("flow")),
-            );
-            let facts_json = prune(
-                &serde_json::to_value(&facts.flows[fi]).unwrap_or(Value::Null),
-                Some(&wanted("facts")),
-            );
-            let fv = boxed(&flow_json);
-            let ffv = boxed(&facts_json);
-            let vars = Vars {
-                names: &[
-                    "flow",
-                    "facts",
-                    "from",
-                    "to",
-                    "from_facts",
-                    "to_facts",
-                    "system",
-                    "model",
-                ],
-                vals: [
-                    &*fv,
-                    &*ffv,
-                    &*ea.0,
-                    &*eb.0,
-                    &*ea.1,
-                    &*eb.1,
-                    &*system,
-                    &*model_val,
-                ],
-            };
-            let mut ctx = cel::Context::with_env(env.clone());
-            ctx.set_variable_resolver(&vars);
-            let id = model.flow_id(fi).to_string();
-            for r in &flow_rules {
-                if fires(r, &ctx, &id, errors) != Some(true) {
-                    continue;
-                }
-                let view: [(&str, &Value); 8] = [
-                    ("flow", &flow_json),
-                    ("facts", &facts_json),
-                    ("from", &v.components[a]),
-                    ("to", &v.components[b]),
-                    ("from_facts", &v.component_facts[a]),
-                    ("to_facts", &v.component_facts[b]),
-                    ("system", &v.system),
-                    ("model", &v.model),
-                ];
-                let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
-                found.push(finding(
-                    r,
-                    &ctx,
-                    &view,
-                    FindingTarget {
-                        kind: Target::Flow,
-                        id: id.clone(),
-                        component_kind: None,
-                    },
-                    Vec::new(),
-                    location(sources, span),
-                ));
-            }
-        };
+        let wanted = |var: &str| uf.get(var).cloned().unwrap_or_default();
+        let (flow_wanted, flow_facts_wanted) = (wanted("flow"), wanted("facts"));
         let per_flow: Vec<(Vec<Finding>, Vec<String>)> = model
             .flows
             .par_iter()
@@ -504,7 +429,74 @@ pub fn evaluate(
             .map(|(fi, f)| {
                 let mut found = Vec::new();
                 let mut errors = Vec::new();
-                evaluate_flow(fi, f, &mut found, &mut errors);
+                let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
+                else {
+                    return (found, errors);
+                };
+                let (ea, eb) = (&ends[a], &ends[b]);
+                let flow_json = prune(
+                    &complete(
+                        serde_json::to_value(&f.value).unwrap_or(Value::Null),
+                        &flow_fields,
+                        &flow_wanted,
+                    ),
+                    Some(&flow_wanted),
+                );
+                let ff_json = facts_json(&facts.flows[fi], &flow_facts_wanted);
+                let (fv, ffv) = (boxed(&flow_json), boxed(&ff_json));
+                let vars = Vars {
+                    names: &[
+                        "flow",
+                        "facts",
+                        "from",
+                        "to",
+                        "from_facts",
+                        "to_facts",
+                        "system",
+                        "model",
+                    ],
+                    vals: [
+                        &*fv,
+                        &*ffv,
+                        &*ea.2,
+                        &*eb.2,
+                        &*ea.3,
+                        &*eb.3,
+                        &*system,
+                        &*model_val,
+                    ],
+                };
+                let mut ctx = cel::Context::with_env(env.clone());
+                ctx.set_variable_resolver(&vars);
+                let id = model.flow_id(fi).to_string();
+                for r in &flow_rules {
+                    if fires(r, &ctx, &id, &mut errors) != Some(true) {
+                        continue;
+                    }
+                    let view: [(&str, &Value); 8] = [
+                        ("flow", &flow_json),
+                        ("facts", &ff_json),
+                        ("from", &ea.0),
+                        ("to", &eb.0),
+                        ("from_facts", &ea.1),
+                        ("to_facts", &eb.1),
+                        ("system", &v.system),
+                        ("model", &v.model),
+                    ];
+                    let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
+                    found.push(finding(
+                        r,
+                        &ctx,
+                        &view,
+                        FindingTarget {
+                            kind: Target::Flow,
+                            id: id.clone(),
+                            component_kind: None,
+                        },
+                        Vec::new(),
+                        location(sources, span),
+                    ));
+                }
                 (found, errors)
             })
             .collect();
