@@ -1,6 +1,6 @@
 //! Attack paths: ordered chains from an entry point to an impact, built from the facts.
 
-use crate::{ChannelKind, Facts};
+use crate::{ChannelKind, Facts, RISKY};
 use palisade_model::{Action, ComponentKind as K};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -32,15 +32,6 @@ pub struct AttackPath {
     /// What happens at the end, in a few words.
     pub impact: String,
 }
-
-const RISKY: [Action; 6] = [
-    Action::Write,
-    Action::Delete,
-    Action::ExecuteCode,
-    Action::SendExternal,
-    Action::SpendMoney,
-    Action::ChangePermissions,
-];
 
 pub(crate) fn attack_paths(f: &Facts) -> Vec<AttackPath> {
     let kinds: std::collections::HashMap<&str, K> = f
