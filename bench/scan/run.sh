@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces every figure in docs/scan-benchmarks.md: generates the fixtures, times palisade and
+# Reproduces every figure in docs/benchmarks.md (artifact scanner section): generates the fixtures, times palisade and
 # the peer scanners (picklescan, modelscan, fickling from PyPI) on them, and hashes a directory.
 # Usage: bench/scan/run.sh [FIXTURE_DIR]   (PEERS_VENV=dir reuses an existing virtualenv)
 set -euo pipefail
