@@ -448,3 +448,25 @@ fn evidence_that_is_not_a_scan_report_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn accepted_risks_in_the_examples_name_findings_that_exist() {
+    for path in common::example_models() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let accepted: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("- finding: "))
+            .collect();
+        if accepted.is_empty() {
+            continue;
+        }
+        let (ids, _) = finding_ids(path.to_str().unwrap());
+        for a in accepted {
+            assert!(
+                ids.iter().any(|i| i == a),
+                "{}: accepted `{a}` is not a finding",
+                path.display()
+            );
+        }
+    }
+}
