@@ -14,7 +14,7 @@ use std::process::ExitCode;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success (no problems found)
-  1  the check found problems (warnings with --deny-warnings; later: findings over a gate)
+  1  problems found (check --deny-warnings warnings, scan findings, manifest mismatch)
   2  invalid input or usage (unreadable or invalid model, bad flags)";
 
 #[derive(Parser)]
