@@ -8,6 +8,7 @@
 pub mod convert;
 pub mod date;
 pub mod diag;
+mod fastparse;
 pub mod kinds;
 pub mod load;
 pub mod model;

@@ -233,6 +233,18 @@ pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result
             value: Value::Null,
         });
     }
+    if let Some(node) = crate::fastparse::parse(text, limits) {
+        return Ok(node);
+    }
+    parse_complete(text, file, limits)
+}
+
+/// The complete parser: every YAML feature, budgets against hostile input, and the diagnostics.
+pub(crate) fn parse_complete(
+    text: &str,
+    file: FileId,
+    limits: &Limits,
+) -> Result<Node, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
@@ -375,6 +387,71 @@ mod tests {
         let err = p("a: b\n\0\0").unwrap_err();
         assert_eq!(err.code, codes::ENCODING);
         assert!(err.message.contains("offset 5"));
+    }
+
+    /// The fast path and the complete parser must build the same tree wherever the fast path
+    /// accepts a document.
+    fn same_tree(text: &str) {
+        let limits = Limits::default();
+        if let Some(fast) = crate::fastparse::parse(text, &limits) {
+            let complete =
+                parse_complete(text, FileId(0), &limits).expect("complete parser accepts it");
+            assert_eq!(fast, complete, "trees differ for:\n{text}");
+        }
+    }
+
+    #[test]
+    fn fast_path_builds_the_same_tree_as_the_complete_parser() {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut accepted = 0;
+        for e in std::fs::read_dir(examples).unwrap().flatten() {
+            if e.path().extension().is_some_and(|x| x == "yaml") {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                same_tree(&text);
+                accepted +=
+                    usize::from(crate::fastparse::parse(&text, &Limits::default()).is_some());
+            }
+        }
+        assert!(
+            accepted >= 5,
+            "the fast path should take the bundled examples"
+        );
+        for t in crate::templates::TEMPLATES {
+            same_tree(t.text);
+        }
+        for text in [
+            "a: 1\nb: -2\nc: 1.5\nd: 1.10\ne: 0\nf: 007\ng: 1e3\nh: 0x1f\ni: .inf\nj: 1_000\n",
+            "v: [yes, no, on, off, True, FALSE, Null, ~, '', \"x\", 2026-01-15, 1.2.3, c12, -x]\n",
+            "m: {a: 1, b: [x, {c: d}]}\nn:\n  - p\n  - q: r\n    s: t\nempty:\nlist: []\nmap: {}\n",
+            "text: |\n  line one\n  line two\nfolded: >\n  a\n  b\nq: 'it''s'\nu: \"\\u00e9\"\n",
+            "{\"system\": {\"name\": \"S\", \"n\": 3, \"f\": 2.5, \"b\": true, \"z\": null}}",
+            "a: &x 1\nb: *x\n",
+            "a: 1\na: 2\n",
+            "---\na: 1\n---\nb: 2\n",
+            "!!str a: b\n",
+            "héllo: wörld\nkey with spaces: value, with comma\n",
+        ] {
+            same_tree(text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, .. Default::default() })]
+
+        /// Mutated templates: wherever the fast path accepts the result, the trees agree.
+        #[test]
+        fn fast_path_agrees_on_mutated_documents(
+            t in 0..crate::templates::TEMPLATES.len(),
+            cut in proptest::prelude::any::<usize>(),
+            insert in "[a-z0-9 :\\-\\[\\]{},'\"#&*!.|>]{0,12}",
+        ) {
+            let text = crate::templates::TEMPLATES[t].text;
+            let mut at = cut % text.len().max(1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            same_tree(&format!("{}{}{}", &text[..at], insert, &text[at..]));
+        }
     }
 
     #[test]
