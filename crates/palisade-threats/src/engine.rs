@@ -394,7 +394,7 @@ pub fn evaluate(
                         id: c.id.value.to_string(),
                         component_kind: Some(c.kind.value),
                     },
-                    facts.components[i].taint_path.clone(),
+                    &facts.components[i].taint_path,
                     location(sources, c.id.span),
                 ));
             }
@@ -493,7 +493,7 @@ pub fn evaluate(
                             id: id.clone(),
                             component_kind: None,
                         },
-                        Vec::new(),
+                        &[],
                         location(sources, span),
                     ));
                 }
@@ -570,7 +570,7 @@ fn finding(
     ctx: &cel::Context,
     view: &View,
     target: FindingTarget,
-    path: Vec<String>,
+    path: &[String],
     location: Option<SourceLocation>,
 ) -> Finding {
     let rule = &r.rule;
@@ -598,8 +598,9 @@ fn finding(
         base_impact: rule.base_impact.value,
         mappings: mappings(r),
         mitigations: rule.mitigations.iter().map(|m| m.value.clone()).collect(),
+        // Only prompt-injection findings carry the route of untrusted content.
         path: if rule.category.value == Category::PromptInjection {
-            path
+            path.to_vec()
         } else {
             Vec::new()
         },
