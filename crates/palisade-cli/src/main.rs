@@ -6,6 +6,7 @@ mod cmd;
 mod evidence;
 mod exit;
 mod output;
+mod pipeline;
 mod render;
 
 use clap::{Parser, Subcommand};
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success (no problems found)
-  1  problems found (check --deny-warnings warnings, scan findings, manifest mismatch)
+  1  problems found (analyze --fail-on gate failed, check --deny-warnings warnings, scan
+     findings, manifest mismatch)
   2  invalid input or usage (unreadable or invalid model, bad flags)";
 
 #[derive(Parser)]
@@ -39,6 +41,14 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Explain one finding: why it applies, how it was scored, which controls reduce it.
+    Explain(cmd::explain::ExplainArgs),
+    /// The mitigation plan: open threats by residual risk and the steps that reduce them most.
+    Plan(cmd::plan::PlanArgs),
+    /// Browse the mitigation catalog: `mitigations`, `mitigations ID`.
+    Mitigations(cmd::mitigations::MitigationsArgs),
+    /// Print the default risk policy, or check a policy file and show its matrix.
+    Policy(cmd::mitigations::PolicyArgs),
     /// Browse the threat library: `rules list`, `rules show CODE`.
     Rules(cmd::rules::RulesArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
@@ -69,6 +79,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Explain(a) => cmd::explain::run(a, style),
+        Command::Plan(a) => cmd::plan::run(a, style),
+        Command::Mitigations(a) => cmd::mitigations::run(a, style),
+        Command::Policy(a) => cmd::mitigations::policy(a, style),
         Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),

@@ -236,6 +236,21 @@ impl FromNode for u64 {
     }
 }
 
+impl FromNode for i64 {
+    fn expected() -> Cow<'static, str> {
+        "a whole number (may be negative)".into()
+    }
+    fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
+        match &node.value {
+            Value::Int(i) => Some(*i),
+            _ => {
+                cx.type_error(node, "a whole number");
+                None
+            }
+        }
+    }
+}
+
 impl FromNode for f64 {
     fn expected() -> Cow<'static, str> {
         "a number".into()

@@ -1539,6 +1539,10 @@ model_struct! {
         /// How often the acceptance must be reviewed (e.g. `90d`, `6m`).
         #[serde(skip_serializing_if = "Option::is_none")]
         pub review_every: Option<Loc<Period>>,
+        /// When the acceptance was last reviewed and confirmed (the next review is due
+        /// `review_every` after it; absent: after `accepted_on`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reviewed_on: Option<Loc<Date>>,
         /// When the acceptance lapses.
         #[serde(skip_serializing_if = "Option::is_none")]
         pub expires: Option<Loc<Date>>,
@@ -1568,6 +1572,21 @@ fn check_acceptance(a: &AcceptedRisk, map: &MapNode, cx: &mut Cx) {
                 "the acceptance expires before it was accepted",
             )
             .label(exp.span, format!("expires {}", exp.value))
+            .label(
+                a.accepted_on.span,
+                format!("accepted {}", a.accepted_on.value),
+            ),
+        );
+    }
+    if let Some(r) = &a.reviewed_on
+        && r.value < a.accepted_on.value
+    {
+        cx.push(
+            Diagnostic::error(
+                codes::ACCEPTANCE,
+                "the acceptance was reviewed before it was accepted",
+            )
+            .label(r.span, format!("reviewed {}", r.value))
             .label(
                 a.accepted_on.span,
                 format!("accepted {}", a.accepted_on.value),

@@ -1,6 +1,6 @@
 //! Matching: evaluate each rule on the elements it targets and explain every finding.
 
-use crate::library::{CompiledRule, Library, template_paths};
+use crate::library::{CompiledFactor, CompiledRule, Library, template_paths};
 use crate::rule::{Category, Stride, Target};
 use palisade_analysis::Facts;
 use palisade_model::{ComponentKind, ControlStatus, Criticality, Model, SourceMap, Span};
@@ -72,6 +72,19 @@ pub struct FindingMappings {
     pub cwe: Vec<String>,
 }
 
+/// A scoring factor that holds on a finding's element.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ScoreFactor {
+    pub id: String,
+    pub affects: crate::rule::Axis,
+    /// Levels added (negative: removed).
+    pub delta: i64,
+    /// Why, rendered for this element.
+    pub reason: String,
+    /// The attributes and facts the factor reads.
+    pub reads: Vec<String>,
+}
+
 /// A threat that applies to one element of the model, with the reasons.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Finding {
@@ -93,6 +106,8 @@ pub struct Finding {
     pub base_impact: Criticality,
     pub mappings: FindingMappings,
     pub mitigations: Vec<String>,
+    /// Scoring factors that hold here (applied to the base likelihood and impact).
+    pub factors: Vec<ScoreFactor>,
     /// The route untrusted content takes to the target, when there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
@@ -341,6 +356,22 @@ pub fn evaluate(
         .collect();
     let v = views(model, lib);
     let uf = &lib.used_flow;
+    let by_rule: std::collections::HashMap<&str, Vec<&CompiledFactor>> = rules
+        .iter()
+        .map(|r| {
+            let fs = lib
+                .factors
+                .iter()
+                .filter(|f| f.applies_to(&r.rule))
+                .collect();
+            (r.rule.code.value.as_str(), fs)
+        })
+        .collect();
+    let factors_of = |r: &CompiledRule| -> &[&CompiledFactor] {
+        by_rule
+            .get(r.rule.code.value.as_str())
+            .map_or(&[], Vec::as_slice)
+    };
     // Values are converted to CEL once per element and lent to every rule through a resolver;
     // the standard library is built once. Elements are independent, so they are evaluated on
     // all cores and the findings sorted afterwards (deterministic output).
@@ -387,6 +418,7 @@ pub fn evaluate(
                 }
                 found.push(finding(
                     r,
+                    factors_of(r),
                     &ctx,
                     &view,
                     FindingTarget {
@@ -486,6 +518,7 @@ pub fn evaluate(
                     let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
                     found.push(finding(
                         r,
+                        factors_of(r),
                         &ctx,
                         &view,
                         FindingTarget {
@@ -567,6 +600,7 @@ fn fires(
 
 fn finding(
     r: &CompiledRule,
+    factors: &[&CompiledFactor],
     ctx: &cel::Context,
     view: &View,
     target: FindingTarget,
@@ -598,6 +632,17 @@ fn finding(
         base_impact: rule.base_impact.value,
         mappings: mappings(r),
         mitigations: rule.mitigations.iter().map(|m| m.value.clone()).collect(),
+        factors: factors
+            .iter()
+            .filter(|f| matches!(f.when.execute(ctx), Ok(cel::Value::Bool(true))))
+            .map(|f| ScoreFactor {
+                id: f.id.clone(),
+                affects: f.affects,
+                delta: f.delta,
+                reason: render(&f.reason, view),
+                reads: f.reads.clone(),
+            })
+            .collect(),
         // Only prompt-injection findings carry the route of untrusted content.
         path: if rule.category.value == Category::PromptInjection {
             path.to_vec()

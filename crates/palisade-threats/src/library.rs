@@ -1,7 +1,7 @@
 //! Loading rule packs: built-in and user rules take the same path and meet the same checks.
 
 use crate::check::{Checker, path_type};
-use crate::rule::{Rule, Target};
+use crate::rule::{Axis, Category, FactorFile, Rule, Target};
 use crate::types::{Ty, component_vars, flow_vars};
 use palisade_model::convert::{Cx, FromNode};
 use palisade_model::diag::{Diagnostic, codes};
@@ -21,8 +21,40 @@ pub struct CompiledRule {
     pub origin: String,
 }
 
+/// A scoring factor ready to evaluate.
+pub struct CompiledFactor {
+    pub id: String,
+    pub target: Target,
+    pub categories: Vec<Category>,
+    pub codes: Vec<String>,
+    pub affects: Axis,
+    pub delta: i64,
+    pub when: cel::Program,
+    pub reason: String,
+    /// The attributes and facts the condition reads (`facts.exposure`, `component.rate_limit`).
+    pub reads: Vec<String>,
+    pub origin: String,
+}
+
+impl CompiledFactor {
+    /// Whether the factor is about findings of this rule.
+    pub fn applies_to(&self, rule: &Rule) -> bool {
+        self.target == rule.target.value
+            && (self.categories.is_empty() || self.categories.contains(&rule.category.value))
+            && (self.codes.is_empty() || self.codes.contains(&rule.code.value))
+    }
+}
+
+/// The built-in scoring factors.
+pub const BUILTIN_FACTORS: (&str, &str) = (
+    "scoring/factors.yaml",
+    include_str!("../scoring/factors.yaml"),
+);
+
 pub struct Library {
     pub rules: Vec<CompiledRule>,
+    /// Scoring factors: what moves a finding's likelihood and impact.
+    pub factors: Vec<CompiledFactor>,
     /// Fields of each variable that component rules read (`*`: all of it).
     pub used_component: Used,
     /// Fields of each variable that flow rules read.
@@ -58,13 +90,19 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         .iter()
         .filter(|_| include_builtin)
         .map(|(p, t)| (PathBuf::from(p), (*t).to_string(), "builtin".to_string()));
+    let builtin_factors = std::iter::once(BUILTIN_FACTORS)
+        .filter(|_| include_builtin)
+        .map(|(p, t)| (PathBuf::from(p), t.to_string(), "builtin".to_string()));
     let user = user
         .iter()
         .map(|(p, t)| (p.clone(), t.clone(), p.display().to_string()));
+    let mut factors: Vec<CompiledFactor> = Vec::new();
+    let mut factor_ids: BTreeMap<String, Span> = BTreeMap::new();
+    let mut factor_codes: Vec<(String, Loc<String>)> = Vec::new();
     let mut first: BTreeMap<String, Span> = BTreeMap::new();
     let mut used_component = Used::new();
     let mut used_flow = Used::new();
-    for (path, text, origin) in builtin.chain(user) {
+    for (path, text, origin) in builtin.chain(builtin_factors).chain(user) {
         let file = sources.add(path, text);
         let text = sources.get(file).text.clone();
         let node = match parse(&text, file, false, &Limits::default()) {
@@ -75,6 +113,64 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
             }
         };
         let mut cx = Cx::new(file, &text);
+        if is_factor_file(&node, &text) {
+            let parsed = FactorFile::from_node(&node, &mut cx);
+            diags.append(&mut cx.diags);
+            let Some(parsed) = parsed else { continue };
+            for f in parsed.factors {
+                let f = f.value;
+                if let Some(prev) = factor_ids.get(&f.id.value) {
+                    diags.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_ID,
+                            format!("two scoring factors have the id `{}`", f.id.value),
+                        )
+                        .label(f.id.span, "second factor")
+                        .label(*prev, "first factor"),
+                    );
+                    continue;
+                }
+                factor_ids.insert(f.id.value.clone(), f.id.span);
+                factor_codes.extend(f.codes.iter().map(|c| (f.id.value.clone(), c.clone())));
+                let (vars, used) = match f.target.value {
+                    Target::Component => (&cvars, &mut used_component),
+                    Target::Flow => (&fvars, &mut used_flow),
+                };
+                let mut reads = Used::new();
+                let when = compile(&f.when, vars, &sources, &mut diags, &mut reads);
+                check_template(&f.reason, vars, &mut diags);
+                for path in template_paths(&f.reason.value) {
+                    let mut parts = path.split('.');
+                    if let (Some(var), field) = (parts.next(), parts.next()) {
+                        used.entry(var.to_string())
+                            .or_default()
+                            .insert(field.unwrap_or("*").to_string());
+                    }
+                }
+                for (var, fields) in &reads {
+                    used.entry(var.clone())
+                        .or_default()
+                        .extend(fields.iter().cloned());
+                }
+                let Some(when) = when else { continue };
+                factors.push(CompiledFactor {
+                    id: f.id.value,
+                    target: f.target.value,
+                    categories: f.categories.iter().map(|c| c.value).collect(),
+                    codes: f.codes.iter().map(|c| c.value.clone()).collect(),
+                    affects: f.affects.value,
+                    delta: f.delta.value,
+                    when,
+                    reason: f.reason.value,
+                    reads: reads
+                        .iter()
+                        .flat_map(|(v, fs)| fs.iter().map(move |x| format!("{v}.{x}")))
+                        .collect(),
+                    origin: origin.clone(),
+                });
+            }
+            continue;
+        }
         let rule = Rule::from_node(&node, &mut cx);
         diags.append(&mut cx.diags);
         let Some(rule) = rule else { continue };
@@ -132,6 +228,22 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
             });
         }
     }
+    // A factor naming a rule that does not exist would silently never apply.
+    for (id, code) in &factor_codes {
+        if !first.contains_key(&code.value) {
+            diags.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_REFERENCE,
+                    format!(
+                        "scoring factor `{id}` names the rule `{}`, which does not exist",
+                        code.value
+                    ),
+                )
+                .label(code.span, "no rule has this code"),
+            );
+        }
+    }
+    factors.sort_by(|a, b| a.id.cmp(&b.id));
     palisade_model::diag::sort(&mut diags);
     let failed = diags
         .iter()
@@ -142,9 +254,21 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         diagnostics: diags,
         library: (!failed).then_some(Library {
             rules,
+            factors,
             used_component,
             used_flow,
         }),
+    }
+}
+
+/// A file whose top level has `factors:` holds scoring factors, not a rule.
+fn is_factor_file(node: &palisade_model::node::Node, text: &str) -> bool {
+    match &node.value {
+        palisade_model::node::Value::Map(entries) => entries.iter().any(|(k, _)| {
+            matches!(&k.value, palisade_model::node::Value::Str(s) if s == "factors")
+                || k.scalar_text(text) == "factors"
+        }),
+        _ => false,
     }
 }
 

@@ -178,3 +178,58 @@ fn check_rule(r: &Rule, _: &MapNode, cx: &mut Cx) {
         );
     }
 }
+
+model_enum! {
+    /// The two axes of the risk matrix.
+    pub enum Axis as "risk axis" {
+        /// How likely a successful attack is.
+        Likelihood = "likelihood",
+        /// How bad a successful attack is.
+        Impact = "impact",
+    }
+}
+
+model_struct! {
+    /// A scoring factor: when its condition holds on a finding's element, it moves the finding's
+    /// likelihood or impact by `delta` levels, and the reason is shown with the score.
+    pub struct Factor as "scoring factor", check = check_factor {
+        /// Stable kebab-case id, shown in explanations.
+        pub id: Loc<String>,
+        /// Whether it looks at component findings or flow findings.
+        pub target: Loc<Target>,
+        /// Threat categories it applies to (empty: all).
+        #[serde(default)]
+        pub categories: Vec<Loc<Category>>,
+        /// Rule codes it applies to (empty: all rules of the categories).
+        #[serde(default)]
+        pub codes: Vec<Loc<String>>,
+        /// Which axis it moves.
+        pub affects: Loc<Axis>,
+        /// By how many levels (-2 to +2).
+        pub delta: Loc<i64>,
+        /// When it holds: CEL over the same variables as rule conditions.
+        pub when: Loc<String>,
+        /// Why, in words; `{path}` inserts a value of the view, as in rationales.
+        pub reason: Loc<String>,
+    }
+}
+
+fn check_factor(f: &Factor, _: &MapNode, cx: &mut Cx) {
+    if !(-2..=2).contains(&f.delta.value) || f.delta.value == 0 {
+        cx.push(
+            Diagnostic::error(
+                codes::INVALID_VALUE,
+                "a factor moves a score by -2 to +2 levels",
+            )
+            .label(f.delta.span, format!("{} is out of range", f.delta.value))
+            .help("use 1 or -1 for an ordinary factor, 2 or -2 for a decisive one"),
+        );
+    }
+}
+
+model_struct! {
+    /// A file of scoring factors (`factors:` at the top level).
+    pub struct FactorFile as "factor file" {
+        pub factors: Vec<Loc<Factor>>,
+    }
+}

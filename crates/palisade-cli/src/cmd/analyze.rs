@@ -1,11 +1,12 @@
 //! `palisade analyze`: find the threats that apply to a model.
 
 use crate::exit;
+use crate::pipeline::{self, PipelineArgs, Run};
 use crate::render::{self, Style};
 use palisade_analysis::Facts;
-use palisade_model::{Limits, Model, RealFs};
+use palisade_model::Model;
 use palisade_threats::atlas::Atlas;
-use palisade_threats::{Category, Evaluation, Selection};
+use palisade_threats::{Category, Evaluation};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -21,24 +22,15 @@ pub struct AnalyzeArgs {
     /// Print the computed graph facts (exposure, taint, reach, lineage, crossings) instead.
     #[arg(long)]
     facts: bool,
-    /// Also load the rule packs in these directories (YAML rule files; see docs/rules.md).
-    #[arg(long, value_name = "DIR")]
-    rules: Vec<PathBuf>,
-    /// Run only these rules: codes, names, categories or code prefixes (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<String>,
-    /// Skip these rules: codes, names, categories or code prefixes (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<String>,
     /// An ATLAS data file (5.x or 6.x format) for current technique names.
     #[arg(long, value_name = "FILE")]
     atlas: Option<PathBuf>,
-    /// `palisade scan --format json` reports about the files of the model's artifacts.
-    #[arg(long, value_name = "FILE")]
-    evidence: Vec<PathBuf>,
-    /// Verify the manifests that artifacts declare (`manifest:`) against their directories.
-    #[arg(long)]
-    verify_manifests: bool,
+    /// Exit 1 when an open finding's residual severity reaches this band (low, medium, high,
+    /// critical with the default policy), or an accepted risk is past its review or expiry.
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<String>,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -55,6 +47,10 @@ struct Report<'a> {
     summary: Summary,
     findings: &'a [palisade_threats::Finding],
     attack_paths: &'a [palisade_analysis::AttackPath],
+    /// The assessment: risks (sorted by residual), acceptances, unknown mitigations.
+    assessment: &'a palisade_risk::Assessment,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<palisade_risk::assess::GateResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     atlas: Option<AtlasInfo>,
 }
@@ -128,38 +124,31 @@ pub fn library(packs: &[PathBuf], style: Style) -> Result<palisade_threats::Libr
 }
 
 pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
-    let loaded = palisade_model::load(&args.file, &RealFs, Limits::default());
-    let Some(model) = loaded.model.as_ref() else {
-        eprint!(
-            "{}",
-            render::diagnostics(&loaded.diagnostics, &loaded.sources, style)
-        );
-        eprintln!(
-            "{}: invalid model; nothing was analysed",
-            args.file.display()
-        );
-        return exit::USAGE;
-    };
-    let evidence =
-        match crate::evidence::collect(model, &args.file, &args.evidence, args.verify_manifests) {
+    if args.facts {
+        let loaded = match pipeline::load_model(&args.file, style) {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        let model = loaded.model.as_ref().expect("checked");
+        let evidence = match crate::evidence::collect(
+            model,
+            &args.file,
+            &args.pipeline.evidence,
+            args.pipeline.verify_manifests,
+        ) {
             Ok(e) => e,
             Err(e) => {
                 eprintln!("error: {e}");
                 return exit::USAGE;
             }
         };
-    let facts = palisade_analysis::analyze_with(model, &evidence);
-    if args.facts {
+        let facts = palisade_analysis::analyze_with(model, &evidence);
         println!(
             "{}",
             serde_json::to_string_pretty(&facts).unwrap_or_default()
         );
         return exit::OK;
     }
-    let lib = match library(&args.rules, style) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
     let atlas = match &args.atlas {
         None => None,
         Some(p) => match std::fs::read_to_string(p)
@@ -173,37 +162,86 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
             }
         },
     };
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    let run = match pipeline::run(&args.file, &args.pipeline, style, true) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let unknown = selection.unknown_patterns(&lib);
-    if !unknown.is_empty() {
-        eprintln!(
-            "error: no rule matches {}; see `palisade rules list`",
-            unknown
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return exit::USAGE;
-    }
-    let ev = palisade_threats::evaluate(model, &facts, &lib, &selection, Some(&loaded.sources));
-    for e in &ev.errors {
-        eprintln!("warning: {e}");
-    }
+    let threshold = match args.fail_on.as_deref().map(|b| threshold(&run.policy, b)) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(code)) => return code,
+    };
+    let gate = threshold.map(|t| palisade_risk::gate(&run.assessment, &run.policy, t));
     match args.format {
         Format::Json => {
-            let report = json_report(model, &facts, &ev, atlas.as_ref());
+            let report = json_report(&run, atlas.as_ref(), gate.clone());
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
         }
-        Format::Text => print!("{}", text_report(model, &facts, &ev, atlas.as_ref(), style)),
+        Format::Text => {
+            print!("{}", text_report(&run, atlas.as_ref(), style));
+            if let Some(g) = &gate {
+                print!("{}", gate_text(g, style));
+            }
+        }
     }
-    exit::OK
+    match gate {
+        Some(g) if !g.passed() => exit::FINDINGS,
+        _ => exit::OK,
+    }
+}
+
+/// Resolve a `--fail-on` band name against the policy.
+pub fn threshold(policy: &palisade_risk::Policy, band: &str) -> Result<usize, u8> {
+    policy.band_index(band).ok_or_else(|| {
+        eprintln!(
+            "error: `{band}` is not a severity of the policy; use one of {}",
+            policy.bands.join(", ")
+        );
+        exit::USAGE
+    })
+}
+
+/// The gate's verdict in words.
+pub fn gate_text(g: &palisade_risk::assess::GateResult, style: Style) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if g.passed() {
+        let _ = writeln!(
+            out,
+            "gate passed: no open finding at or above `{}`, no lapsed acceptance",
+            g.threshold
+        );
+        return out;
+    }
+    let red = |s: &str| {
+        if style.color {
+            format!("\x1b[1;31m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let _ = writeln!(out, "{}", red("gate failed"));
+    if !g.failing.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} open at or above `{}`: {}",
+            plural(g.failing.len(), "finding"),
+            g.threshold,
+            g.failing.join(", ")
+        );
+    }
+    if !g.lapsed.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} past review or expiry: {}",
+            plural(g.lapsed.len(), "acceptance"),
+            g.lapsed.join(", ")
+        );
+    }
+    out
 }
 
 fn summary(model: &Model, facts: &Facts, ev: &Evaluation) -> Summary {
@@ -224,17 +262,19 @@ fn summary(model: &Model, facts: &Facts, ev: &Evaluation) -> Summary {
 }
 
 fn json_report<'a>(
-    model: &'a Model,
-    facts: &'a Facts,
-    ev: &'a Evaluation,
+    run: &'a Run,
     atlas: Option<&Atlas>,
+    gate: Option<palisade_risk::assess::GateResult>,
 ) -> Report<'a> {
+    let ev = &run.evaluation;
     Report {
         format_version: 1,
-        system: &model.system.name.value,
-        summary: summary(model, facts, ev),
+        system: &run.model().system.name.value,
+        summary: summary(run.model(), &run.facts, ev),
         findings: &ev.findings,
-        attack_paths: &facts.attack_paths,
+        attack_paths: &run.facts.attack_paths,
+        assessment: &run.assessment,
+        gate,
         atlas: atlas.map(|a| AtlasInfo {
             version: a.version.clone(),
             names: ev
@@ -247,17 +287,31 @@ fn json_report<'a>(
     }
 }
 
-fn level(l: palisade_model::Criticality) -> &'static str {
-    l.as_str()
+/// `risk high → medium (2 controls)`, or with the acceptance.
+fn risk_line(r: &palisade_risk::Risk, a: &palisade_risk::Assessment) -> String {
+    let effective = r.controls.iter().filter(|c| c.effective).count();
+    let mut s = format!("risk {}", r.inherent.score.severity);
+    if effective > 0 {
+        s.push_str(&format!(
+            " → {} after {}",
+            r.residual.score.severity,
+            plural(effective, "control")
+        ));
+    }
+    if let Some(i) = r.acceptance {
+        let acc = &a.acceptances[i];
+        let state = serde_json::to_value(acc.state)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        s.push_str(&format!(", accepted by {} ({state})", acc.approver));
+    }
+    s
 }
 
-fn text_report(
-    model: &Model,
-    facts: &Facts,
-    ev: &Evaluation,
-    atlas: Option<&Atlas>,
-    style: Style,
-) -> String {
+fn text_report(run: &Run, atlas: Option<&Atlas>, style: Style) -> String {
+    let (model, facts, ev) = (run.model(), &run.facts, &run.evaluation);
+    let assessment = &run.assessment;
     use std::fmt::Write;
     let bold = |s: &str| {
         if style.color {
@@ -284,9 +338,10 @@ fn text_report(
         }
         let _ = writeln!(out, "{} ({})", bold(cat.as_str()), list.len());
         for f in list {
+            let risk = assessment.risk(&f.id);
             let _ = writeln!(
                 out,
-                "  {:<7} {}  [{}]\n          on {} `{}`  likelihood {}, impact {}",
+                "  {:<7} {}  [{}]\n          on {} `{}`  {}",
                 f.code,
                 f.title,
                 f.id,
@@ -295,8 +350,7 @@ fn text_report(
                     None => "flow",
                 },
                 f.target.id,
-                level(f.base_likelihood),
-                level(f.base_impact),
+                risk.map_or_else(String::new, |r| risk_line(r, assessment)),
             );
             let _ = writeln!(out, "          why: {}", f.rationale);
             let ids: Vec<String> = f
@@ -333,8 +387,46 @@ fn text_report(
         }
         out.push('\n');
     }
+    let flagged: Vec<_> = assessment
+        .risks
+        .iter()
+        .filter(|r| !r.depth.is_empty() && assessment.is_open(r))
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(out, "{} ({})", bold("defence in depth"), flagged.len());
+        for r in flagged {
+            for d in &r.depth {
+                let _ = writeln!(out, "  {:<28} {}", r.finding, d.message());
+            }
+        }
+        out.push('\n');
+    }
     if ev.findings.is_empty() {
         let _ = writeln!(out, "no threat applies under the rules that ran");
+    } else {
+        let open = assessment
+            .risks
+            .iter()
+            .filter(|r| assessment.is_open(r))
+            .count();
+        let mut bands: Vec<String> = Vec::new();
+        for (rank, band) in run.policy.bands.iter().enumerate().rev() {
+            let n = assessment
+                .risks
+                .iter()
+                .filter(|r| assessment.is_open(r) && r.residual.score.severity_rank == rank)
+                .count();
+            if n > 0 {
+                bands.push(format!("{n} {band}"));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{} open ({}), {} accepted; `palisade plan` says what to do first, `palisade explain ID` why",
+            open,
+            bands.join(", "),
+            ev.findings.len() - open
+        );
     }
     out
 }

@@ -1,7 +1,10 @@
 pub mod analyze;
 pub mod check;
+pub mod explain;
 pub mod init;
 pub mod manifest;
+pub mod mitigations;
+pub mod plan;
 pub mod rules;
 pub mod scan;
 pub mod schema;

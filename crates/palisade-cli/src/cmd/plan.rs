@@ -1,0 +1,148 @@
+//! `palisade plan`: open threats by residual risk, and what to do about each.
+
+use crate::exit;
+use crate::output;
+use crate::pipeline::{self, PipelineArgs};
+use crate::render::Style;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct PlanArgs {
+    /// The model file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+pub fn run(args: PlanArgs, style: Style) -> u8 {
+    let run = match pipeline::run(&args.file, &args.pipeline, style, true) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let plan = run.plan();
+    let bytes = match args.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({
+                "format_version": 1,
+                "system": run.model().system.name.value,
+                "today": run.assessment.today,
+                "items": plan.items,
+            }))
+            .unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Text => text(&run, &plan, style),
+    };
+    if let Err(e) = output::emit(args.output.as_deref(), bytes.as_bytes()) {
+        eprintln!("error: cannot write the plan: {e}");
+        return exit::USAGE;
+    }
+    exit::OK
+}
+
+fn enum_name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn text(run: &pipeline::Run, plan: &palisade_risk::Plan, style: Style) -> String {
+    let bold = |s: &str| {
+        if style.color {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = String::new();
+    let open = run
+        .assessment
+        .risks
+        .iter()
+        .filter(|r| run.assessment.is_open(r))
+        .count();
+    let _ = writeln!(
+        out,
+        "{} — mitigation plan: {} open, {} with proposed steps, highest residual risk first\n",
+        bold(&run.model().system.name.value),
+        plural(open, "threat"),
+        plan.items.len()
+    );
+    let mut by_owner: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, item) in plan.items.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{:>2}. [{}] {}  {}",
+            n + 1,
+            item.residual.severity,
+            bold(&item.finding),
+            item.title
+        );
+        let _ = writeln!(
+            out,
+            "    now {} × {}; with the steps below: {} ({} × {})",
+            item.residual.likelihood_level,
+            item.residual.impact_level,
+            item.expected.severity,
+            item.expected.likelihood_level,
+            item.expected.impact_level
+        );
+        for s in &item.steps {
+            let owner = enum_name(s.owner);
+            *by_owner.entry(owner.clone()).or_default() += 1;
+            let mut line = format!(
+                "    - {} ({}; {}, owner {}): lowers {} by {:.0}% → {}",
+                s.mitigation,
+                s.name,
+                enum_name(s.kind),
+                owner,
+                enum_name(s.reduces),
+                s.effectiveness * 100.0,
+                s.residual_after.severity
+            );
+            if s.for_depth {
+                line.push_str("  [defence in depth]");
+            }
+            if !s.planned_controls.is_empty() {
+                line.push_str(&format!("  [planned: {}]", s.planned_controls.join(", ")));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        out.push('\n');
+    }
+    if plan.items.is_empty() {
+        let _ = writeln!(
+            out,
+            "nothing to do: no open threat has a mitigation left to add"
+        );
+    } else {
+        let owners: Vec<String> = by_owner.iter().map(|(o, n)| format!("{o} {n}")).collect();
+        let _ = writeln!(out, "steps by owner: {}", owners.join(", "));
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

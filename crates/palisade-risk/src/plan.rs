@@ -1,0 +1,186 @@
+//! Phase 4: the mitigation plan — open threats by residual risk, and for each the catalog
+//! mitigations not yet in place that would reduce it most, with the expected result.
+
+use crate::assess::{
+    Assessment, ControlEffect, Input, Residual, Score, relevant_mitigations, residual,
+};
+use crate::catalog::{MitigationKind, Owner};
+use palisade_threats::rule::Axis;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// How many mitigations the plan proposes per threat, at most.
+pub const MAX_STEPS: usize = 3;
+
+/// A mitigation the plan proposes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub mitigation: String,
+    pub name: String,
+    pub kind: MitigationKind,
+    pub owner: Owner,
+    pub reduces: Axis,
+    pub effectiveness: f64,
+    /// The residual risk with this step alone added to what is in place.
+    pub residual_after: Score,
+    /// Whether the step exists because the threat lacks detection or response (depth).
+    pub for_depth: bool,
+    /// Planned controls of the model that would deliver it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned_controls: Vec<String>,
+}
+
+/// One open threat in the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub finding: String,
+    pub title: String,
+    pub target: String,
+    pub residual: Score,
+    pub steps: Vec<Step>,
+    /// The residual risk with every step in place.
+    pub expected: Score,
+    /// Who has to act (owners of the steps).
+    pub owners: Vec<Owner>,
+}
+
+/// The plan: items sorted by residual risk, highest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub items: Vec<Item>,
+}
+
+fn value(r: &Residual) -> f64 {
+    r.likelihood_value * r.impact_value
+}
+
+/// Build the plan for the open risks of an assessment.
+pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
+    let mut items = Vec::new();
+    for risk in assessment.risks.iter().filter(|r| assessment.is_open(r)) {
+        let Some(f) = input.findings.iter().find(|f| f.id == risk.finding) else {
+            continue;
+        };
+        let in_place: BTreeSet<&str> = risk
+            .controls
+            .iter()
+            .filter(|c| c.effective)
+            .flat_map(|c| c.mitigations.iter().map(String::as_str))
+            .collect();
+        let effective: Vec<&ControlEffect> = risk.controls.iter().filter(|c| c.effective).collect();
+        let now = value(&risk.residual);
+        let hypothetical = |ids: &[&str]| -> Residual {
+            let extra: Vec<ControlEffect> = ids
+                .iter()
+                .filter_map(|id| input.catalog.get(id))
+                .map(|m| ControlEffect {
+                    control: String::new(),
+                    name: None,
+                    status: palisade_model::ControlStatus::Implemented,
+                    mitigations: vec![m.id.value.clone()],
+                    kinds: vec![m.kind.value],
+                    likelihood_reduction: (m.reduces.value == Axis::Likelihood)
+                        .then_some(m.effectiveness.value),
+                    impact_reduction: (m.reduces.value == Axis::Impact)
+                        .then_some(m.effectiveness.value),
+                    effectiveness_declared: false,
+                    scope: String::new(),
+                    effective: true,
+                    owner: None,
+                })
+                .collect();
+            let all: Vec<&ControlEffect> = effective.iter().copied().chain(extra.iter()).collect();
+            residual(&risk.inherent.score, &all, input.policy)
+        };
+        // Candidates with the reduction each brings alone, best first.
+        let mut candidates: Vec<(&str, f64)> = relevant_mitigations(f, input.catalog)
+            .iter()
+            .filter(|m| !in_place.contains(m.as_str()))
+            .filter_map(|m| input.catalog.get(m).map(|x| x.id.value.as_str()))
+            .map(|id| (id, now - value(&hypothetical(&[id]))))
+            .filter(|(_, gain)| *gain > 1e-9)
+            .collect();
+        let own: BTreeSet<String> = f
+            .mitigations
+            .iter()
+            .flat_map(|m| input.catalog.canonical(m))
+            .collect();
+        // The rule's own mitigations come first: they were chosen for this threat. The
+        // category's generic detection and response mitigations only fill a depth gap.
+        candidates.sort_by(|a, b| {
+            own.contains(b.0)
+                .cmp(&own.contains(a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.0.cmp(b.0))
+        });
+        let mut chosen: Vec<&str> = Vec::new();
+        let mut depth_pick: Option<&str> = None;
+        let has_detect_or_respond = effective
+            .iter()
+            .any(|c| c.kinds.iter().any(|k| *k != MitigationKind::Prevention));
+        for (id, _) in candidates.iter().filter(|(id, _)| own.contains(*id)) {
+            if chosen.len() >= MAX_STEPS {
+                break;
+            }
+            chosen.push(id);
+        }
+        let chosen_detects = chosen.iter().any(|id| {
+            input
+                .catalog
+                .get(id)
+                .is_some_and(|m| m.kind.value != MitigationKind::Prevention)
+        });
+        if !has_detect_or_respond && !chosen_detects {
+            // Defence in depth: one step should notice or contain the attack.
+            if let Some((id, _)) = candidates.iter().find(|(id, _)| {
+                input
+                    .catalog
+                    .get(id)
+                    .is_some_and(|m| m.kind.value != MitigationKind::Prevention)
+            }) {
+                if chosen.len() >= MAX_STEPS {
+                    chosen.pop();
+                }
+                chosen.push(id);
+                depth_pick = Some(id);
+            }
+        }
+        if chosen.is_empty() {
+            continue;
+        }
+        let planned_for = |id: &str| -> Vec<String> {
+            risk.controls
+                .iter()
+                .filter(|c| !c.effective && c.mitigations.iter().any(|m| m == id))
+                .map(|c| c.control.clone())
+                .collect()
+        };
+        let steps: Vec<Step> = chosen
+            .iter()
+            .filter_map(|id| input.catalog.get(id))
+            .map(|m| Step {
+                mitigation: m.id.value.clone(),
+                name: m.name.value.clone(),
+                kind: m.kind.value,
+                owner: m.owner.value,
+                reduces: m.reduces.value,
+                effectiveness: m.effectiveness.value,
+                residual_after: hypothetical(&[m.id.value.as_str()]).score,
+                for_depth: depth_pick == Some(m.id.value.as_str()),
+                planned_controls: planned_for(&m.id.value),
+            })
+            .collect();
+        let expected = hypothetical(&chosen).score;
+        let owners: BTreeSet<Owner> = steps.iter().map(|s| s.owner).collect();
+        items.push(Item {
+            finding: risk.finding.clone(),
+            title: risk.title.clone(),
+            target: risk.target.clone(),
+            residual: risk.residual.score.clone(),
+            steps,
+            expected,
+            owners: owners.into_iter().collect(),
+        });
+    }
+    Plan { items }
+}
