@@ -49,6 +49,8 @@ enum Command {
     Mitigations(cmd::mitigations::MitigationsArgs),
     /// Print the default risk policy, or check a policy file and show its matrix.
     Policy(cmd::mitigations::PolicyArgs),
+    /// The threat model report: terminal, Markdown, JSON, SARIF or CSV.
+    Report(cmd::report::ReportArgs),
     /// Browse the threat library: `rules list`, `rules show CODE`.
     Rules(cmd::rules::RulesArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
@@ -83,6 +85,7 @@ fn main() -> ExitCode {
         Command::Plan(a) => cmd::plan::run(a, style),
         Command::Mitigations(a) => cmd::mitigations::run(a, style),
         Command::Policy(a) => cmd::mitigations::policy(a, style),
+        Command::Report(a) => cmd::report::run(a, style),
         Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),

@@ -16,7 +16,10 @@ pub enum ColorChoice {
 /// How to draw terminal output.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
+    /// Colours on stderr (diagnostics).
     pub color: bool,
+    /// Colours on stdout (reports).
+    pub out_color: bool,
     pub width: usize,
 }
 
@@ -29,12 +32,21 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => tty && !no_color,
         };
+        let out_color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => std::io::stdout().is_terminal() && !no_color,
+        };
         let width = std::env::var("COLUMNS")
             .ok()
             .and_then(|c| c.parse().ok())
             .filter(|w: &usize| *w >= 40)
             .unwrap_or(100);
-        Style { color, width }
+        Style {
+            color,
+            out_color,
+            width,
+        }
     }
 }
 

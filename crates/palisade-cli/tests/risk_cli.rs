@@ -46,16 +46,17 @@ fn the_gate_exits_1_at_or_above_the_threshold_and_0_below() {
             "2026-11-26",
         ],
     );
-    let risks = report["assessment"]["risks"].as_array().unwrap();
-    assert!(!risks.is_empty());
-    let worst = risks[0]["residual"]["score"]["severity"]
+    // Findings come sorted by residual risk, highest first.
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    let worst = findings[0]["risk"]["residual"]["score"]["severity"]
         .as_str()
         .unwrap()
         .to_string();
     let r = palisade(d, &["analyze", "m.yaml", "--fail-on", &worst]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("gate failed"));
-    assert!(r.stdout.contains(risks[0]["finding"].as_str().unwrap()));
+    assert!(r.stdout.contains(findings[0]["id"].as_str().unwrap()));
     // Critical is the top band; with no critical finding the gate passes.
     if worst != "critical" {
         let r = palisade(d, &["analyze", "m.yaml", "--fail-on", "critical"]);
@@ -186,11 +187,17 @@ fn a_custom_policy_changes_the_bands() {
             "analyze", "m.yaml", "--format", "json", "--policy", "p.yaml",
         ],
     );
-    for r in report["assessment"]["risks"].as_array().unwrap() {
+    assert!(!report["findings"].as_array().unwrap().is_empty());
+    for f in report["findings"].as_array().unwrap() {
+        let r = &f["risk"];
         let s = r["inherent"]["score"]["severity"].as_str().unwrap();
         assert!(s == "low" || s == "high", "{s}");
         assert!(r["inherent"]["score"]["likelihood"].as_u64().unwrap() <= 2);
     }
+    assert_eq!(
+        report["policy"]["bands"],
+        serde_json::json!(["low", "high"])
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A point of the risk matrix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Score {
     /// Likelihood level, 1 = lowest.
     pub likelihood: u8,
@@ -47,7 +47,7 @@ impl Score {
 }
 
 /// A scoring factor that moved a finding's inherent risk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FactorUse {
     pub id: String,
     pub affects: Axis,
@@ -58,7 +58,7 @@ pub struct FactorUse {
 }
 
 /// How the inherent risk was reached.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Inherent {
     /// Levels before factors (from the rule's base likelihood and impact).
     pub base_likelihood: u8,
@@ -73,10 +73,10 @@ pub struct Inherent {
 }
 
 /// What one control does to one finding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ControlEffect {
     pub control: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub status: ControlStatus,
     /// Catalog mitigations of the control that address this finding.
@@ -84,10 +84,10 @@ pub struct ControlEffect {
     /// Their kinds (prevention, detection, response).
     pub kinds: Vec<MitigationKind>,
     /// The share of likelihood it removes, when it lowers likelihood.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub likelihood_reduction: Option<f64>,
     /// The share of impact it removes, when it lowers impact.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_reduction: Option<f64>,
     /// Whether the effectiveness is the control's own (`effectiveness:`) or the catalog's.
     pub effectiveness_declared: bool,
@@ -95,12 +95,12 @@ pub struct ControlEffect {
     pub scope: String,
     /// Implemented or verified (planned controls are listed but do not count).
     pub effective: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
 /// Risk after the controls in place.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Residual {
     /// Continuous levels before rounding (1 + (level − 1) × Π(1 − reduction)).
     pub likelihood_value: f64,
@@ -109,7 +109,7 @@ pub struct Residual {
 }
 
 /// A defence-in-depth problem of a significant threat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum DepthFlag {
     /// No control in place addresses it.
@@ -134,7 +134,7 @@ impl DepthFlag {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// To be mitigated.
@@ -144,7 +144,7 @@ pub enum Status {
 }
 
 /// One assessed finding.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub finding: String,
     pub code: String,
@@ -159,11 +159,11 @@ pub struct Risk {
     pub depth: Vec<DepthFlag>,
     pub status: Status,
     /// Index into `Assessment::acceptances` when accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AcceptanceState {
     /// Within its review period.
@@ -179,24 +179,24 @@ pub enum AcceptanceState {
 }
 
 /// The review state of one accepted risk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AcceptanceReview {
     pub finding: String,
     pub justification: String,
     pub approver: String,
     pub accepted_on: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_due: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket: Option<String>,
     pub state: AcceptanceState,
     /// Days until the review or expiry (negative: past it).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_left: Option<i64>,
     /// For orphaned acceptances: the finding it most likely meant now.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     /// Index into `Model::accepted_risks`.
     #[serde(skip)]
@@ -214,11 +214,11 @@ impl AcceptanceReview {
 }
 
 /// A name in a control's `implements` that the catalog does not know.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnknownMitigation {
     pub control: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     /// Index of the control and of the name, for the caller to locate it.
     #[serde(skip)]
@@ -226,7 +226,7 @@ pub struct UnknownMitigation {
 }
 
 /// The risk assessment of a model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// The date acceptances were reviewed against.
     pub today: String,
@@ -659,7 +659,7 @@ pub fn assess(input: &Input) -> Assessment {
 }
 
 /// What fails the gate at a threshold band.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct GateResult {
     pub threshold: String,
     /// Open findings at or above the threshold (residual).

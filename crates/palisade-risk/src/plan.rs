@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 pub const MAX_STEPS: usize = 3;
 
 /// A mitigation the plan proposes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
     pub mitigation: String,
     pub name: String,
@@ -26,12 +26,12 @@ pub struct Step {
     /// Whether the step exists because the threat lacks detection or response (depth).
     pub for_depth: bool,
     /// Planned controls of the model that would deliver it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_controls: Vec<String>,
 }
 
 /// One open threat in the plan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub finding: String,
     pub title: String,
@@ -45,7 +45,7 @@ pub struct Item {
 }
 
 /// The plan: items sorted by residual risk, highest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     pub items: Vec<Item>,
 }

@@ -45,24 +45,24 @@ impl Selection {
 }
 
 /// What a finding is attached to.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FindingTarget {
     #[serde(rename = "type")]
     pub kind: Target,
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_kind: Option<ComponentKind>,
 }
 
 /// Where in the model file the target is declared.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SourceLocation {
     pub file: String,
     pub line: u32,
     pub column: u32,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FindingMappings {
     pub atlas: Vec<String>,
     pub owasp_llm: Vec<String>,
@@ -73,7 +73,7 @@ pub struct FindingMappings {
 }
 
 /// A scoring factor that holds on a finding's element.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ScoreFactor {
     pub id: String,
     pub affects: crate::rule::Axis,
@@ -86,7 +86,7 @@ pub struct ScoreFactor {
 }
 
 /// A threat that applies to one element of the model, with the reasons.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Finding {
     /// Stable id: `CODE@element-id`. Renaming an unrelated element never changes it.
     pub id: String,
@@ -109,9 +109,9 @@ pub struct Finding {
     /// Scoring factors that hold here (applied to the base likelihood and impact).
     pub factors: Vec<ScoreFactor>,
     /// The route untrusted content takes to the target, when there is one.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<SourceLocation>,
 }
 

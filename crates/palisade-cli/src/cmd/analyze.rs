@@ -1,14 +1,10 @@
 //! `palisade analyze`: find the threats that apply to a model.
 
+use crate::cmd::report::{self, Format};
 use crate::exit;
-use crate::pipeline::{self, PipelineArgs, Run};
+use crate::output;
+use crate::pipeline::{self, PipelineArgs};
 use crate::render::{self, Style};
-use palisade_analysis::Facts;
-use palisade_model::Model;
-use palisade_threats::atlas::Atlas;
-use palisade_threats::{Category, Evaluation};
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -16,9 +12,12 @@ pub struct AnalyzeArgs {
     /// The model file to analyse.
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
+    /// Output format (`text` is the terminal report).
+    #[arg(long, value_enum, default_value = "terminal")]
     format: Format,
+    /// Write the report to this file (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
     /// Print the computed graph facts (exposure, taint, reach, lineage, crossings) instead.
     #[arg(long)]
     facts: bool,
@@ -31,44 +30,6 @@ pub struct AnalyzeArgs {
     fail_on: Option<String>,
     #[command(flatten)]
     pipeline: PipelineArgs,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-}
-
-/// The JSON document `analyze --format json` prints (documented in docs/analyze.md).
-#[derive(Serialize)]
-struct Report<'a> {
-    format_version: u32,
-    system: &'a str,
-    summary: Summary,
-    findings: &'a [palisade_threats::Finding],
-    attack_paths: &'a [palisade_analysis::AttackPath],
-    /// The assessment: risks (sorted by residual), acceptances, unknown mitigations.
-    assessment: &'a palisade_risk::Assessment,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gate: Option<palisade_risk::assess::GateResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    atlas: Option<AtlasInfo>,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    components: usize,
-    flows: usize,
-    findings: usize,
-    by_category: BTreeMap<&'static str, usize>,
-    by_component: BTreeMap<String, usize>,
-    attack_paths: usize,
-}
-
-#[derive(Serialize)]
-struct AtlasInfo {
-    version: String,
-    names: BTreeMap<String, String>,
 }
 
 /// Read every `.yaml` rule file below the given directories (bounded).
@@ -149,18 +110,9 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
         );
         return exit::OK;
     }
-    let atlas = match &args.atlas {
-        None => None,
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Atlas::parse(&t).map_err(|d| d.message))
-        {
-            Ok(a) => Some(a),
-            Err(e) => {
-                eprintln!("error: cannot read ATLAS data `{}`: {e}", p.display());
-                return exit::USAGE;
-            }
-        },
+    let atlas = match report::atlas(args.atlas.as_deref()) {
+        Ok(a) => a,
+        Err(code) => return code,
     };
     let run = match pipeline::run(&args.file, &args.pipeline, style, true) {
         Ok(r) => r,
@@ -172,20 +124,27 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
         Some(Err(code)) => return code,
     };
     let gate = threshold.map(|t| palisade_risk::gate(&run.assessment, &run.policy, t));
-    match args.format {
-        Format::Json => {
-            let report = json_report(&run, atlas.as_ref(), gate.clone());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+    let data = report::data(&run, atlas.as_ref(), gate.clone());
+    let to_file = args
+        .output
+        .as_deref()
+        .is_some_and(|p| p != std::path::Path::new("-"));
+    let style = if to_file {
+        Style {
+            out_color: false,
+            ..style
         }
-        Format::Text => {
-            print!("{}", text_report(&run, atlas.as_ref(), style));
-            if let Some(g) = &gate {
-                print!("{}", gate_text(g, style));
-            }
-        }
+    } else {
+        style
+    };
+    let bytes = report::render(&data, &run, args.format, style);
+    if let Err(e) = output::emit(args.output.as_deref(), &bytes) {
+        eprintln!("error: cannot write the report: {e}");
+        return exit::USAGE;
+    }
+    if to_file && let Some(g) = &gate {
+        // The verdict still reaches the CI log when the report goes to a file.
+        eprint!("{}", gate_text(g, style));
     }
     match gate {
         Some(g) if !g.passed() => exit::FINDINGS,
@@ -239,193 +198,6 @@ pub fn gate_text(g: &palisade_risk::assess::GateResult, style: Style) -> String 
             "  {} past review or expiry: {}",
             plural(g.lapsed.len(), "acceptance"),
             g.lapsed.join(", ")
-        );
-    }
-    out
-}
-
-fn summary(model: &Model, facts: &Facts, ev: &Evaluation) -> Summary {
-    let mut by_category = BTreeMap::new();
-    let mut by_component = BTreeMap::new();
-    for f in &ev.findings {
-        *by_category.entry(f.category.as_str()).or_insert(0) += 1;
-        *by_component.entry(f.target.id.clone()).or_insert(0) += 1;
-    }
-    Summary {
-        components: model.components.len(),
-        flows: model.flows.len(),
-        findings: ev.findings.len(),
-        by_category,
-        by_component,
-        attack_paths: facts.attack_paths.len(),
-    }
-}
-
-fn json_report<'a>(
-    run: &'a Run,
-    atlas: Option<&Atlas>,
-    gate: Option<palisade_risk::assess::GateResult>,
-) -> Report<'a> {
-    let ev = &run.evaluation;
-    Report {
-        format_version: 1,
-        system: &run.model().system.name.value,
-        summary: summary(run.model(), &run.facts, ev),
-        findings: &ev.findings,
-        attack_paths: &run.facts.attack_paths,
-        assessment: &run.assessment,
-        gate,
-        atlas: atlas.map(|a| AtlasInfo {
-            version: a.version.clone(),
-            names: ev
-                .findings
-                .iter()
-                .flat_map(|f| f.mappings.atlas.iter())
-                .filter_map(|id| a.name(id).map(|n| (id.clone(), n.to_string())))
-                .collect(),
-        }),
-    }
-}
-
-/// `risk high → medium (2 controls)`, or with the acceptance.
-fn risk_line(r: &palisade_risk::Risk, a: &palisade_risk::Assessment) -> String {
-    let effective = r.controls.iter().filter(|c| c.effective).count();
-    let mut s = format!("risk {}", r.inherent.score.severity);
-    if effective > 0 {
-        s.push_str(&format!(
-            " → {} after {}",
-            r.residual.score.severity,
-            plural(effective, "control")
-        ));
-    }
-    if let Some(i) = r.acceptance {
-        let acc = &a.acceptances[i];
-        let state = serde_json::to_value(acc.state)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        s.push_str(&format!(", accepted by {} ({state})", acc.approver));
-    }
-    s
-}
-
-fn text_report(run: &Run, atlas: Option<&Atlas>, style: Style) -> String {
-    let (model, facts, ev) = (run.model(), &run.facts, &run.evaluation);
-    let assessment = &run.assessment;
-    use std::fmt::Write;
-    let bold = |s: &str| {
-        if style.color {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
-    let mut out = String::new();
-    let s = summary(model, facts, ev);
-    let _ = writeln!(
-        out,
-        "{} — {} components, {} flows: {}, {}\n",
-        bold(&model.system.name.value),
-        s.components,
-        s.flows,
-        plural(s.findings, "finding"),
-        plural(s.attack_paths, "attack path")
-    );
-    for cat in Category::ALL {
-        let list: Vec<_> = ev.findings.iter().filter(|f| f.category == *cat).collect();
-        if list.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "{} ({})", bold(cat.as_str()), list.len());
-        for f in list {
-            let risk = assessment.risk(&f.id);
-            let _ = writeln!(
-                out,
-                "  {:<7} {}  [{}]\n          on {} `{}`  {}",
-                f.code,
-                f.title,
-                f.id,
-                match f.target.component_kind {
-                    Some(k) => k.as_str(),
-                    None => "flow",
-                },
-                f.target.id,
-                risk.map_or_else(String::new, |r| risk_line(r, assessment)),
-            );
-            let _ = writeln!(out, "          why: {}", f.rationale);
-            let ids: Vec<String> = f
-                .mappings
-                .atlas
-                .iter()
-                .map(|id| match atlas.and_then(|a| a.name(id)) {
-                    Some(n) => format!("{id} {n}"),
-                    None => id.clone(),
-                })
-                .chain(f.mappings.owasp_llm.iter().cloned())
-                .chain(f.mappings.owasp_ml.iter().cloned())
-                .collect();
-            if !ids.is_empty() {
-                let _ = writeln!(out, "          maps to: {}", ids.join(", "));
-            }
-        }
-        out.push('\n');
-    }
-    if !facts.attack_paths.is_empty() {
-        let _ = writeln!(
-            out,
-            "{} ({})",
-            bold("attack paths"),
-            facts.attack_paths.len()
-        );
-        for p in &facts.attack_paths {
-            let kind = serde_json::to_value(p.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {kind}: {}", p.steps.join(" → "));
-            let _ = writeln!(out, "          {}", p.impact);
-        }
-        out.push('\n');
-    }
-    let flagged: Vec<_> = assessment
-        .risks
-        .iter()
-        .filter(|r| !r.depth.is_empty() && assessment.is_open(r))
-        .collect();
-    if !flagged.is_empty() {
-        let _ = writeln!(out, "{} ({})", bold("defence in depth"), flagged.len());
-        for r in flagged {
-            for d in &r.depth {
-                let _ = writeln!(out, "  {:<28} {}", r.finding, d.message());
-            }
-        }
-        out.push('\n');
-    }
-    if ev.findings.is_empty() {
-        let _ = writeln!(out, "no threat applies under the rules that ran");
-    } else {
-        let open = assessment
-            .risks
-            .iter()
-            .filter(|r| assessment.is_open(r))
-            .count();
-        let mut bands: Vec<String> = Vec::new();
-        for (rank, band) in run.policy.bands.iter().enumerate().rev() {
-            let n = assessment
-                .risks
-                .iter()
-                .filter(|r| assessment.is_open(r) && r.residual.score.severity_rank == rank)
-                .count();
-            if n > 0 {
-                bands.push(format!("{n} {band}"));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "{} open ({}), {} accepted; `palisade plan` says what to do first, `palisade explain ID` why",
-            open,
-            bands.join(", "),
-            ev.findings.len() - open
         );
     }
     out

@@ -5,6 +5,7 @@ pub mod init;
 pub mod manifest;
 pub mod mitigations;
 pub mod plan;
+pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod schema;

@@ -1,4 +1,4 @@
-//! `palisade schema`: the JSON Schema of model files.
+//! `palisade schema`: the JSON Schema of model files, or of the JSON report.
 
 use crate::{exit, output};
 use std::path::PathBuf;
@@ -8,10 +8,18 @@ pub struct SchemaArgs {
     /// Write to this file instead of stdout (`-` for stdout).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The schema of the JSON report (`report --format json`, `analyze --format json`)
+    /// instead of the model files'.
+    #[arg(long)]
+    report: bool,
 }
 
 pub fn run(args: SchemaArgs) -> u8 {
-    let schema = palisade_model::schema::model_schema();
+    let schema = if args.report {
+        palisade_report::schema()
+    } else {
+        palisade_model::schema::model_schema()
+    };
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     match output::emit(args.output.as_deref(), text.as_bytes()) {

@@ -1,0 +1,156 @@
+//! `palisade report`: the threat model report in a format people or tools read. `analyze
+//! --format` uses the same renderers.
+
+use crate::exit;
+use crate::output;
+use crate::pipeline::{self, PipelineArgs, Run};
+use crate::render::Style;
+use palisade_report::data::AtlasInfo;
+use palisade_risk::assess::GateResult;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Coloured text for a terminal (grouped by residual severity, wrapped to the width).
+    #[value(alias = "text")]
+    Terminal,
+    /// Markdown for pull requests and wikis.
+    #[value(alias = "md")]
+    Markdown,
+    /// The JSON report (schema: `palisade schema --report`).
+    Json,
+    /// SARIF 2.1.0 for code-scanning tools.
+    Sarif,
+    /// One row per finding, for vulnerability-management and ticket imports.
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The model file.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "terminal")]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// An ATLAS data file (5.x or 6.x format) for current technique names.
+    #[arg(long, value_name = "FILE")]
+    atlas: Option<PathBuf>,
+    #[command(flatten)]
+    pipeline: PipelineArgs,
+}
+
+/// Read an ATLAS data file for technique names.
+pub fn atlas(path: Option<&std::path::Path>) -> Result<Option<palisade_threats::atlas::Atlas>, u8> {
+    let Some(p) = path else { return Ok(None) };
+    std::fs::read_to_string(p)
+        .map_err(|e| e.to_string())
+        .and_then(|t| palisade_threats::atlas::Atlas::parse(&t).map_err(|d| d.message))
+        .map(Some)
+        .map_err(|e| {
+            eprintln!("error: cannot read ATLAS data `{}`: {e}", p.display());
+            exit::USAGE
+        })
+}
+
+/// Build the report data of a run.
+pub fn data(
+    run: &Run,
+    atlas: Option<&palisade_threats::atlas::Atlas>,
+    gate: Option<GateResult>,
+) -> palisade_report::Report {
+    let plan = run.plan();
+    let atlas = atlas.map(|a| AtlasInfo {
+        version: a.version.clone(),
+        names: run
+            .evaluation
+            .findings
+            .iter()
+            .flat_map(|f| f.mappings.atlas.iter())
+            .filter_map(|id| a.name(id).map(|n| (id.clone(), n.to_string())))
+            .collect(),
+    });
+    palisade_report::build(&palisade_report::Context {
+        model: run.model(),
+        facts: &run.facts,
+        findings: &run.evaluation.findings,
+        assessment: &run.assessment,
+        plan: &plan,
+        policy: &run.policy,
+        library: &run.library,
+        gate,
+        atlas,
+        sources: Some(&run.loaded.sources),
+    })
+}
+
+/// The terminal width to wrap at: `COLUMNS` when set (40–200), else 80.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .map_or(80, |w| w.clamp(40, 200))
+}
+
+/// Render a report in a format.
+pub fn render(
+    report: &palisade_report::Report,
+    run: &Run,
+    format: Format,
+    style: Style,
+) -> Vec<u8> {
+    let mut text = match format {
+        Format::Terminal => palisade_report::terminal::render(
+            report,
+            palisade_report::terminal::Options {
+                color: style.out_color,
+                width: width(),
+            },
+        ),
+        Format::Markdown => palisade_report::markdown::render(report, None),
+        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
+        Format::Sarif => {
+            serde_json::to_string_pretty(&palisade_report::sarif::render(report, &run.library))
+                .unwrap_or_default()
+        }
+        Format::Csv => return palisade_report::csv::render(report).into_bytes(),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+pub fn run(args: ReportArgs, style: Style) -> u8 {
+    let atlas = match atlas(args.atlas.as_deref()) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let run = match pipeline::run(&args.file, &args.pipeline, style, true) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let report = data(&run, atlas.as_ref(), None);
+    // Colour only on a terminal: files never get escape codes.
+    let style = if args
+        .output
+        .as_deref()
+        .is_some_and(|p| p != std::path::Path::new("-"))
+    {
+        Style {
+            out_color: false,
+            ..style
+        }
+    } else {
+        style
+    };
+    let bytes = render(&report, &run, args.format, style);
+    if let Err(e) = output::emit(args.output.as_deref(), &bytes) {
+        eprintln!("error: cannot write the report: {e}");
+        return exit::USAGE;
+    }
+    exit::OK
+}

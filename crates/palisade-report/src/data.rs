@@ -1,0 +1,439 @@
+//! The report's data: everything every format shows, in one serialisable structure. The JSON
+//! report is this structure; the other formats render it, so they all carry the same facts.
+
+use palisade_analysis::{AttackPath, Facts};
+use palisade_model::Model;
+use palisade_risk::assess::{AcceptanceReview, GateResult, Risk, Status, UnknownMitigation};
+use palisade_risk::plan::Item;
+use palisade_risk::{Assessment, Plan, Policy};
+use palisade_threats::Finding;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The version of the report format; bumped on incompatible changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything a report is made from.
+pub struct Context<'a> {
+    pub model: &'a Model,
+    pub facts: &'a Facts,
+    pub findings: &'a [Finding],
+    pub assessment: &'a Assessment,
+    pub plan: &'a Plan,
+    pub policy: &'a Policy,
+    pub library: &'a palisade_threats::Library,
+    /// The gate's verdict, when a threshold was given.
+    pub gate: Option<GateResult>,
+    /// ATLAS technique names (id → name) from a loaded ATLAS file.
+    pub atlas: Option<AtlasInfo>,
+    /// The model's files, to locate elements.
+    pub sources: Option<&'a palisade_model::SourceMap>,
+}
+
+/// A threat model report.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Report {
+    pub format_version: u32,
+    pub tool: Tool,
+    pub system: SystemInfo,
+    /// The date acceptances were reviewed against (YYYY-MM-DD).
+    pub today: String,
+    pub summary: Summary,
+    /// The risk matrix the scores use.
+    pub policy: PolicyInfo,
+    /// Every finding with its risk, sorted by residual risk (highest first), then id.
+    pub findings: Vec<ReportFinding>,
+    pub attack_paths: Vec<AttackPath>,
+    /// The mitigation plan: open findings by residual risk, with proposed steps.
+    pub plan: Vec<Item>,
+    pub acceptances: Vec<AcceptanceReview>,
+    pub unknown_mitigations: Vec<UnknownMitigation>,
+    /// The system as modelled: components, data, boundaries, flows, controls.
+    pub model: ModelInfo,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub atlas: Option<AtlasInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SystemInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    pub criticality: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosting: Option<String>,
+    pub users: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Summary {
+    pub components: usize,
+    pub flows: usize,
+    pub data_assets: usize,
+    pub boundaries: usize,
+    pub controls: usize,
+    pub findings: usize,
+    /// Findings to mitigate (not accepted, or accepted with a lapsed review).
+    pub open: usize,
+    pub accepted: usize,
+    pub attack_paths: usize,
+    /// Findings per threat category.
+    pub by_category: BTreeMap<String, usize>,
+    /// Findings per element id.
+    pub by_component: BTreeMap<String, usize>,
+    /// Findings per inherent severity band.
+    pub inherent: BTreeMap<String, usize>,
+    /// Open findings per residual severity band.
+    pub residual: BTreeMap<String, usize>,
+    /// Counts per matrix cell: `heatmap_inherent[impact - 1][likelihood - 1]`, all findings.
+    pub heatmap_inherent: Vec<Vec<usize>>,
+    /// Counts per matrix cell of residual risk, open findings.
+    pub heatmap_residual: Vec<Vec<usize>>,
+    /// The highest residual severity among open findings (absent when none is open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worst_open: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PolicyInfo {
+    pub likelihood_levels: Vec<String>,
+    pub impact_levels: Vec<String>,
+    /// Lowest first.
+    pub bands: Vec<String>,
+    /// Band of each cell: `matrix[impact - 1][likelihood - 1]`.
+    pub matrix: Vec<Vec<String>>,
+}
+
+/// A finding with its risk assessment.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ReportFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub risk: Risk,
+    /// `open` or `accepted`.
+    pub status: Status,
+    /// Whether it still needs mitigating (open, or accepted with a lapsed review).
+    pub open: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<AcceptanceReview>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ModelInfo {
+    pub components: Vec<ComponentInfo>,
+    pub data_assets: Vec<DataAssetInfo>,
+    pub boundaries: Vec<BoundaryInfo>,
+    pub flows: Vec<FlowInfo>,
+    pub controls: Vec<ControlInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ComponentInfo {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// Boundaries around it, innermost first.
+    pub boundaries: Vec<String>,
+    pub exposure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub data: Vec<String>,
+    /// Findings on it.
+    pub findings: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<palisade_threats::engine::SourceLocation>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DataAssetInfo {
+    pub id: String,
+    pub name: String,
+    pub classification: String,
+    pub personal_data: bool,
+    pub regulations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct BoundaryInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub contains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct FlowInfo {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub data: Vec<String>,
+    pub returns: Vec<String>,
+    /// Boundaries it crosses.
+    pub crosses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ControlInfo {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub implements: Vec<String>,
+    pub applies_to: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AtlasInfo {
+    pub version: String,
+    /// Technique id → name, for the ids the findings cite.
+    pub names: BTreeMap<String, String>,
+}
+
+/// The kebab-case name of an enum value (through its serde name).
+pub fn name<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn display_name(id: &str, name: Option<&palisade_model::Loc<String>>) -> String {
+    name.map_or_else(|| id.to_string(), |n| n.value.clone())
+}
+
+/// Build the report.
+pub fn build(cx: &Context) -> Report {
+    let m = cx.model;
+    let a = cx.assessment;
+    let p = cx.policy;
+    let mut findings: Vec<ReportFinding> = cx
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let risk = a.risk(&f.id)?.clone();
+            let open = a.is_open(&risk);
+            Some(ReportFinding {
+                finding: f.clone(),
+                status: risk.status,
+                open,
+                acceptance: risk.acceptance.map(|i| a.acceptances[i].clone()),
+                risk,
+            })
+        })
+        .collect();
+    findings.sort_by(|x, y| {
+        let key = |r: &ReportFinding| {
+            (
+                std::cmp::Reverse(r.open),
+                std::cmp::Reverse(r.risk.residual.score.severity_rank),
+                std::cmp::Reverse(r.risk.residual.score.score),
+                std::cmp::Reverse(r.risk.inherent.score.score),
+            )
+        };
+        key(x).cmp(&key(y)).then(x.finding.id.cmp(&y.finding.id))
+    });
+    let (nl, ni) = (p.max_likelihood() as usize, p.max_impact() as usize);
+    let mut heat_inh = vec![vec![0usize; nl]; ni];
+    let mut heat_res = vec![vec![0usize; nl]; ni];
+    let mut inherent = BTreeMap::new();
+    let mut residual = BTreeMap::new();
+    let mut by_category = BTreeMap::new();
+    let mut by_component = BTreeMap::new();
+    for b in &p.bands {
+        inherent.insert(b.clone(), 0);
+        residual.insert(b.clone(), 0);
+    }
+    let mut worst: Option<usize> = None;
+    for f in &findings {
+        let (i, r) = (&f.risk.inherent.score, &f.risk.residual.score);
+        heat_inh[i.impact as usize - 1][i.likelihood as usize - 1] += 1;
+        *inherent.entry(i.severity.clone()).or_insert(0) += 1;
+        *by_category
+            .entry(f.finding.category.as_str().to_string())
+            .or_insert(0) += 1;
+        *by_component.entry(f.finding.target.id.clone()).or_insert(0) += 1;
+        if f.open {
+            heat_res[r.impact as usize - 1][r.likelihood as usize - 1] += 1;
+            *residual.entry(r.severity.clone()).or_insert(0) += 1;
+            worst = Some(worst.map_or(r.severity_rank, |w: usize| w.max(r.severity_rank)));
+        }
+    }
+    let open = findings.iter().filter(|f| f.open).count();
+    let sys = &m.system.value;
+    let dep = sys.deployment.as_ref().map(|d| &d.value);
+    let boundary_name = |i: usize| m.boundaries[i].id.value.to_string();
+    let components = m
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let facts = &cx.facts.components[i];
+            ComponentInfo {
+                id: c.id.value.to_string(),
+                name: display_name(c.id.value.as_str(), c.name.as_ref()),
+                kind: c.kind.value.as_str().to_string(),
+                boundaries: facts.boundaries.clone(),
+                exposure: name(facts.exposure),
+                owner: c.owner.as_ref().map(|o| o.value.clone()),
+                description: c.description.as_ref().map(|d| d.value.clone()),
+                data: c.data.iter().map(|d| d.value.to_string()).collect(),
+                findings: by_component.get(c.id.value.as_str()).copied().unwrap_or(0),
+                location: cx.sources.map(|s| {
+                    let l = s.locate(c.id.span);
+                    palisade_threats::engine::SourceLocation {
+                        file: l.path.display().to_string(),
+                        line: l.line,
+                        column: l.column,
+                    }
+                }),
+            }
+        })
+        .collect();
+    let model = ModelInfo {
+        components,
+        data_assets: m
+            .data_assets
+            .iter()
+            .map(|d| DataAssetInfo {
+                id: d.id.value.to_string(),
+                name: display_name(d.id.value.as_str(), d.name.as_ref()),
+                classification: name(d.classification.value),
+                personal_data: d.personal_data.as_ref().is_some_and(|p| p.value),
+                regulations: d.regulations.iter().map(|r| name(r.value)).collect(),
+                origin: d.origin.as_ref().map(|o| name(o.value)),
+            })
+            .collect(),
+        boundaries: m
+            .boundaries
+            .iter()
+            .enumerate()
+            .map(|(i, b)| BoundaryInfo {
+                id: b.id.value.to_string(),
+                name: display_name(b.id.value.as_str(), b.name.as_ref()),
+                trust: b.trust.as_ref().map(|t| name(t.value)),
+                parent: m.boundary_parent.get(&i).map(|&p| boundary_name(p)),
+                contains: b.contains.iter().map(|c| c.value.to_string()).collect(),
+            })
+            .collect(),
+        flows: m
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| FlowInfo {
+                id: m.flow_id(i).to_string(),
+                from: f.from.value.to_string(),
+                to: f.to.value.to_string(),
+                data: f.data.iter().map(|d| d.value.to_string()).collect(),
+                returns: f.returns.iter().map(|d| d.value.to_string()).collect(),
+                crosses: cx.facts.flows[i].crosses.clone(),
+                protocol: f.protocol.as_ref().map(|p| name(p.value)),
+            })
+            .collect(),
+        controls: m
+            .controls
+            .iter()
+            .map(|c| ControlInfo {
+                id: c.id.value.to_string(),
+                name: display_name(c.id.value.as_str(), c.name.as_ref()),
+                status: name(c.status.value),
+                implements: c.implements.iter().map(|x| x.value.clone()).collect(),
+                applies_to: c.applies_to.iter().map(|x| x.value.to_string()).collect(),
+                owner: c.owner.as_ref().map(|o| o.value.clone()),
+            })
+            .collect(),
+    };
+    Report {
+        format_version: FORMAT_VERSION,
+        tool: Tool {
+            name: "palisade".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        system: SystemInfo {
+            name: sys.name.value.clone(),
+            description: sys.description.as_ref().map(|d| d.value.clone()),
+            owner: sys.owner.as_ref().map(|o| o.value.clone()),
+            criticality: sys.criticality.value.as_str().to_string(),
+            environment: dep.and_then(|d| d.environment.as_ref().map(|e| name(e.value))),
+            hosting: dep.and_then(|d| d.hosting.as_ref().map(|e| name(e.value))),
+            users: dep.map_or_else(Vec::new, |d| {
+                d.users.iter().map(|u| name(u.value)).collect()
+            }),
+        },
+        today: a.today.clone(),
+        summary: Summary {
+            components: m.components.len(),
+            flows: m.flows.len(),
+            data_assets: m.data_assets.len(),
+            boundaries: m.boundaries.len(),
+            controls: m.controls.len(),
+            findings: findings.len(),
+            open,
+            accepted: findings.len() - open,
+            attack_paths: cx.facts.attack_paths.len(),
+            by_category,
+            by_component,
+            inherent,
+            residual,
+            heatmap_inherent: heat_inh,
+            heatmap_residual: heat_res,
+            worst_open: worst.map(|w| p.bands[w].clone()),
+        },
+        policy: PolicyInfo {
+            likelihood_levels: p.likelihood_levels.clone(),
+            impact_levels: p.impact_levels.clone(),
+            bands: p.bands.clone(),
+            matrix: p
+                .matrix
+                .iter()
+                .map(|row| row.iter().map(|&b| p.bands[b].clone()).collect())
+                .collect(),
+        },
+        findings,
+        attack_paths: cx.facts.attack_paths.clone(),
+        plan: cx.plan.items.clone(),
+        acceptances: a.acceptances.clone(),
+        unknown_mitigations: a.unknown_mitigations.clone(),
+        model,
+        gate: cx.gate.clone(),
+        atlas: cx.atlas.clone(),
+    }
+}
+
+/// The JSON Schema of the JSON report (`palisade schema --report`).
+pub fn schema() -> serde_json::Value {
+    let mut s = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    if let Some(o) = s.as_object_mut() {
+        o.insert(
+            "$id".into(),
+            "https://palisade.invalid/schema/report-1.json".into(),
+        );
+        o.insert(
+            "title".into(),
+            "palisade threat model report (format_version 1)".into(),
+        );
+    }
+    s
+}

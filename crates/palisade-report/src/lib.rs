@@ -1,0 +1,12 @@
+//! Reports: one data model (`data::Report`, the JSON report) rendered as terminal text,
+//! Markdown, HTML, SARIF and CSV. Every format carries the same facts; rendering is pure and
+//! deterministic (same input, same bytes) and escapes every string that comes from a model.
+
+pub mod csv;
+pub mod data;
+pub mod markdown;
+pub mod sarif;
+pub mod terminal;
+mod text;
+
+pub use data::{Context, Report, build, schema};

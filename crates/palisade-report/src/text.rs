@@ -1,0 +1,55 @@
+//! Small text helpers shared by the renderers.
+
+/// Wrap `text` to `width` columns; the first line starts after `first` columns already used,
+/// later lines are indented by `indent` spaces. Words longer than a line are not split.
+pub fn wrap(text: &str, width: usize, indent: usize, first: usize) -> String {
+    let mut out = String::new();
+    let mut col = first;
+    let mut line_start = true;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if !line_start && col + 1 + w > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+            line_start = true;
+        }
+        if !line_start {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+        line_start = false;
+    }
+    out
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_lines_within_width() {
+        let t = "one two three four five six seven eight nine ten eleven twelve";
+        let w = wrap(t, 20, 4, 4);
+        for line in w.lines() {
+            assert!(
+                line.chars().count() <= 20 - 4 || line.starts_with("    "),
+                "{line}"
+            );
+        }
+        assert_eq!(w.split_whitespace().collect::<Vec<_>>().join(" "), t);
+        assert!(wrap("x", 10, 2, 0) == "x");
+        assert_eq!(plural(1, "path"), "1 path");
+        assert_eq!(plural(3, "path"), "3 paths");
+    }
+}
