@@ -49,7 +49,7 @@ enum Command {
     Mitigations(cmd::mitigations::MitigationsArgs),
     /// Print the default risk policy, or check a policy file and show its matrix.
     Policy(cmd::mitigations::PolicyArgs),
-    /// The threat model report: terminal, Markdown, JSON, SARIF or CSV.
+    /// The threat model report: terminal, Markdown, HTML, JSON, SARIF or CSV.
     Report(cmd::report::ReportArgs),
     /// Browse the threat library: `rules list`, `rules show CODE`.
     Rules(cmd::rules::RulesArgs),

@@ -4,7 +4,7 @@
 mod common;
 use common::{example_models, files, palisade, repo_root, shared_dir};
 
-const FORMATS: &[&str] = &["terminal", "markdown", "json", "sarif", "csv"];
+const FORMATS: &[&str] = &["terminal", "markdown", "html", "json", "sarif", "csv"];
 
 fn validator(schema: &serde_json::Value) -> jsonschema::Validator {
     jsonschema::validator_for(schema).expect("schema compiles")
@@ -235,6 +235,30 @@ fn hostile_strings_stay_inert_in_every_format() {
     );
     let sarif = palisade(d, &["report", "m.yaml", "--format", "sarif"]);
     assert!(serde_json::from_str::<serde_json::Value>(&sarif.stdout).is_ok());
+    let html = palisade(d, &["report", "m.yaml", "--format", "html"]);
+    assert_eq!(html.code, 0, "{}", html.stderr);
+    let page = html.stdout.to_lowercase();
+    assert_eq!(
+        page.matches("<script").count(),
+        1,
+        "only the report's own script"
+    );
+    // The payloads survive only as escaped text: no tag, no live attribute.
+    for bad in [
+        "<img",
+        "<svg onload",
+        "</textarea>",
+        "<b>pii",
+        "href=\"javascript",
+    ] {
+        assert!(!page.contains(bad), "{bad} leaked into the HTML");
+    }
+    assert!(
+        html.stdout
+            .contains("&lt;script&gt;alert(&#39;sys&#39;)&lt;/script&gt;")
+    );
+    // No network fetches are possible: the page forbids every source but its own inline parts.
+    assert!(html.stdout.contains("default-src 'none'"));
     let term = palisade(d, &["report", "m.yaml"]);
     assert_eq!(term.code, 0);
     assert!(

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod data;
+pub mod html;
 pub mod markdown;
 pub mod sarif;
 pub mod terminal;

@@ -17,6 +17,8 @@ pub enum Format {
     /// Markdown for pull requests and wikis.
     #[value(alias = "md")]
     Markdown,
+    /// One self-contained HTML file: summary, diagram, heat maps, findings, plan.
+    Html,
     /// The JSON report (schema: `palisade schema --report`).
     Json,
     /// SARIF 2.1.0 for code-scanning tools.
@@ -111,6 +113,7 @@ pub fn render(
             },
         ),
         Format::Markdown => palisade_report::markdown::render(report, None),
+        Format::Html => palisade_report::html::render(report, None),
         Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
         Format::Sarif => {
             serde_json::to_string_pretty(&palisade_report::sarif::render(report, &run.library))
