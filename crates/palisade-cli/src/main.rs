@@ -41,6 +41,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// What changed between two versions of a model: elements and findings (`--git REV`).
+    Diff(cmd::diff::DiffArgs),
     /// Explain one finding: why it applies, how it was scored, which controls reduce it.
     Explain(cmd::explain::ExplainArgs),
     /// The mitigation plan: open threats by residual risk and the steps that reduce them most.
@@ -81,6 +83,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Diff(a) => cmd::diff::run(a, style),
         Command::Explain(a) => cmd::explain::run(a, style),
         Command::Plan(a) => cmd::plan::run(a, style),
         Command::Mitigations(a) => cmd::mitigations::run(a, style),

@@ -137,7 +137,16 @@ pub fn today(arg: Option<&str>) -> Result<Date, u8> {
 
 /// Load a model file, printing its diagnostics; `None` (and the exit code) when invalid.
 pub fn load_model(file: &Path, style: Style) -> Result<Loaded, u8> {
-    let loaded = palisade_model::load(file, &RealFs, Limits::default());
+    load_model_from(file, &RealFs, style)
+}
+
+/// Load a model file from a file system (the real one, or a git revision).
+pub fn load_model_from(
+    file: &Path,
+    fs: &dyn palisade_model::FileSystem,
+    style: Style,
+) -> Result<Loaded, u8> {
+    let loaded = palisade_model::load(file, fs, Limits::default());
     if loaded.model.is_none() {
         eprint!(
             "{}",
@@ -152,7 +161,19 @@ pub fn load_model(file: &Path, style: Style) -> Result<Loaded, u8> {
 /// Run the pipeline on a model file. Problems the assessment finds in the model (unknown
 /// mitigations, orphaned or lapsed acceptances) are printed as located diagnostics when `warn`.
 pub fn run(file: &Path, args: &PipelineArgs, style: Style, warn: bool) -> Result<Run, u8> {
-    let loaded = load_model(file, style)?;
+    run_from(file, &RealFs, args, style, warn)
+}
+
+/// Run the pipeline on a model read through `fs`. Evidence (scan reports, manifests) is only
+/// collected from the real file system.
+pub fn run_from(
+    file: &Path,
+    fs: &dyn palisade_model::FileSystem,
+    args: &PipelineArgs,
+    style: Style,
+    warn: bool,
+) -> Result<Run, u8> {
+    let loaded = load_model_from(file, fs, style)?;
     let model = loaded.model.as_ref().expect("checked");
     let evidence = crate::evidence::collect(model, file, &args.evidence, args.verify_manifests)
         .map_err(|e| {

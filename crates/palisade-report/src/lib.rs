@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod data;
+pub mod diff;
 pub mod html;
 pub mod markdown;
 pub mod sarif;
