@@ -53,6 +53,9 @@ enum Command {
     Policy(cmd::mitigations::PolicyArgs),
     /// The threat model report: terminal, Markdown, HTML, JSON, SARIF or CSV.
     Report(cmd::report::ReportArgs),
+    /// Validation activities for every open finding: injection tests aimed at the paths found,
+    /// probes, pipeline and supply-chain checks, with the palisade commands that automate them.
+    Testplan(cmd::testplan::TestplanArgs),
     /// Browse the threat library: `rules list`, `rules show CODE`.
     Rules(cmd::rules::RulesArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
         Command::Mitigations(a) => cmd::mitigations::run(a, style),
         Command::Policy(a) => cmd::mitigations::policy(a, style),
         Command::Report(a) => cmd::report::run(a, style),
+        Command::Testplan(a) => cmd::testplan::run(a, style),
         Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),

@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod sarif;
 pub mod terminal;
+pub mod testplan;
 mod text;
 
 pub use data::{Context, Report, build, schema};

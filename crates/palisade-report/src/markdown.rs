@@ -25,6 +25,23 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Escape text that may carry intended code spans (our own sentences with ids in backticks):
+/// HTML special characters and table pipes only.
+pub fn escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// An inline code span that cannot be broken out of: backticks are replaced.
 fn code(s: &str) -> String {
     format!("`{}`", s.replace('`', "'").replace(['\n', '\r'], " "))

@@ -10,3 +10,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod schema;
+pub mod testplan;
