@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod data;
 pub mod diff;
+pub mod exports;
 pub mod html;
 pub mod markdown;
 pub mod sarif;
