@@ -1,0 +1,96 @@
+//! Time each stage of `palisade analyze --format json` on one model file:
+//! `cargo run --release -p palisade-report --example phases FILE`.
+use std::io::Write;
+use std::time::Instant;
+
+/// Peak resident memory so far (Linux), in MiB.
+fn peak_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Print one stage's time and the peak memory so far.
+fn stage(name: &str, t: Instant, extra: &str) {
+    eprintln!(
+        "{name:<9} {:>8.1} ms  peak {:>4} MiB{extra}",
+        t.elapsed().as_secs_f64() * 1e3,
+        peak_mib()
+    );
+}
+
+fn main() {
+    let path = std::env::args().nth(1).expect("usage: phases FILE");
+    let t = Instant::now();
+    let text = std::fs::read_to_string(&path).expect("read");
+    let node =
+        palisade_model::node::parse(&text, palisade_model::FileId(0), false, &Default::default())
+            .expect("parse");
+    stage("parse", t, "  (the tree alone; load parses again)");
+    drop(node);
+    drop(text);
+    let start = Instant::now();
+    let t = Instant::now();
+    let loaded = palisade_model::load(
+        std::path::Path::new(&path),
+        &palisade_model::RealFs,
+        Default::default(),
+    );
+    stage("load", t, "  (parse, typed conversion, validation)");
+    let model = loaded.model.as_ref().expect("valid");
+    let t = Instant::now();
+    let facts = palisade_analysis::analyze(model);
+    stage("analyze", t, "");
+    let t = Instant::now();
+    let lib = palisade_threats::load(&[], true).library.expect("rules");
+    stage("rules", t, "");
+    let t = Instant::now();
+    let sources = Some(&loaded.sources);
+    let ev = palisade_threats::evaluate(model, &facts, &lib, &Default::default(), sources);
+    stage(
+        "evaluate",
+        t,
+        &format!("  ({} findings)", ev.findings.len()),
+    );
+    let t = Instant::now();
+    let catalog = palisade_risk::catalog::load(&[]).catalog.expect("catalog");
+    let policy = palisade_risk::Policy::default();
+    let input = palisade_risk::Input {
+        model,
+        facts: &facts,
+        findings: &ev.findings,
+        catalog: &catalog,
+        policy: &policy,
+        today: palisade_model::date::Date::parse("2025-06-01").expect("date"),
+    };
+    let assessment = palisade_risk::assess(&input);
+    stage("assess", t, "");
+    let t = Instant::now();
+    let plan = palisade_risk::plan(&assessment, &input);
+    stage("plan", t, &format!("  ({} items)", plan.items.len()));
+    let t = Instant::now();
+    let report = palisade_report::build(&palisade_report::Context {
+        model,
+        facts: &facts,
+        findings: &ev.findings,
+        assessment: &assessment,
+        plan: &plan,
+        policy: &policy,
+        library: &lib,
+        gate: None,
+        atlas: None,
+        sources,
+    });
+    stage("report", t, "");
+    let t = Instant::now();
+    let json = serde_json::to_string_pretty(&report).expect("json");
+    let mut sink = std::io::sink();
+    sink.write_all(json.as_bytes()).expect("write");
+    stage("json", t, &format!("  ({} bytes)", json.len()));
+    stage("total", start, "  (from load)");
+}
