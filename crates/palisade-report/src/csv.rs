@@ -50,10 +50,11 @@ pub fn cell(s: &str) -> String {
 pub fn render(r: &Report) -> String {
     let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
+    let plans = r.plan_by_finding();
     for f in &r.findings {
         let fi = &f.finding;
         let risk = &f.risk;
-        let plan = r.plan.iter().find(|i| i.finding == fi.id);
+        let plan = plans.get(fi.id.as_str()).copied();
         let row: Vec<String> = vec![
             fi.id.clone(),
             fi.code.clone(),

@@ -9,7 +9,7 @@ use palisade_risk::{Assessment, Plan, Policy};
 use palisade_threats::Finding;
 use schemars::JsonSchema;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The version of the report format; bumped on incompatible changes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -229,11 +229,12 @@ pub fn build(cx: &Context) -> Report {
     let m = cx.model;
     let a = cx.assessment;
     let p = cx.policy;
+    let risks = a.by_finding();
     let mut findings: Vec<ReportFinding> = cx
         .findings
         .iter()
         .filter_map(|f| {
-            let risk = a.risk(&f.id)?.clone();
+            let risk = (*risks.get(f.id.as_str())?).clone();
             let open = a.is_open(&risk);
             Some(ReportFinding {
                 finding: f.clone(),
@@ -419,6 +420,17 @@ pub fn build(cx: &Context) -> Report {
         model,
         gate: cx.gate.clone(),
         atlas: cx.atlas.clone(),
+    }
+}
+
+impl Report {
+    /// The plan items by finding id (the first item of an id, as a search would find it).
+    pub fn plan_by_finding(&self) -> HashMap<&str, &Item> {
+        let mut map = HashMap::with_capacity(self.plan.len());
+        for item in &self.plan {
+            map.entry(item.finding.as_str()).or_insert(item);
+        }
+        map
     }
 }
 

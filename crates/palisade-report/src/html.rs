@@ -3,6 +3,7 @@
 //! well. The data-flow diagram comes as inline SVG from the caller.
 
 use crate::data::{Report, ReportFinding, name};
+use palisade_risk::plan::Item;
 use std::fmt::Write;
 
 /// Escape text for HTML content and attribute values.
@@ -102,7 +103,7 @@ fn heatmap(out: &mut String, r: &Report, counts: &[Vec<usize>], title: &str) {
     out.push_str("</tr></tbody></table><div class=\"axes\">impact ↑ · likelihood →</div></figure>");
 }
 
-fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report) {
+fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report, plan: Option<&Item>) {
     let fi = &f.finding;
     let bands = r.policy.bands.len();
     let risk = &f.risk;
@@ -219,7 +220,7 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report) {
     for d in &risk.depth {
         let _ = write!(out, "<p class=\"warn\">⚠ {}</p>", esc(d.message()));
     }
-    if let Some(item) = r.plan.iter().find(|i| i.finding == fi.id) {
+    if let Some(item) = plan {
         out.push_str("<h4>Next steps</h4><ol>");
         for s in &item.steps {
             let _ = write!(
@@ -289,6 +290,7 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
     let s = &r.summary;
     let p = &r.policy;
     let bands = p.bands.len();
+    let plans = r.plan_by_finding();
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
@@ -450,7 +452,7 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
         }
         out.push_str("</tbody></table><div class=\"details\">");
         for f in &r.findings {
-            finding_detail(&mut out, f, r);
+            finding_detail(&mut out, f, r, plans.get(f.finding.id.as_str()).copied());
         }
         out.push_str("</div>");
     }

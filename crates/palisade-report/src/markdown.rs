@@ -2,6 +2,7 @@
 //! (GitHub renders it). Every model string is escaped so it cannot break a table or inject HTML.
 
 use crate::data::{Report, ReportFinding, name};
+use palisade_risk::plan::Item;
 use std::fmt::Write;
 
 /// Escape text for a Markdown paragraph or table cell: HTML special characters become entities,
@@ -57,7 +58,7 @@ fn severity_cell(rank: usize, band: &str, bands: usize) -> String {
     format!("{icon} {}", escape(band))
 }
 
-fn details(out: &mut String, f: &ReportFinding, r: &Report) {
+fn details(out: &mut String, f: &ReportFinding, plan: Option<&Item>) {
     let fi = &f.finding;
     let _ = writeln!(
         out,
@@ -145,7 +146,7 @@ fn details(out: &mut String, f: &ReportFinding, r: &Report) {
         res.score,
         escape(&res.severity)
     );
-    if let Some(item) = r.plan.iter().find(|i| i.finding == fi.id) {
+    if let Some(item) = plan {
         let _ = writeln!(out, "**Next steps.**\n");
         for s in &item.steps {
             let _ = writeln!(
@@ -186,6 +187,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
     let mut out = String::new();
     let s = &r.summary;
     let bands = r.policy.bands.len();
+    let plans = r.plan_by_finding();
     let _ = writeln!(out, "# Threat model: {}\n", escape(&r.system.name));
     if let Some(d) = &r.system.description {
         let _ = writeln!(out, "{}\n", escape(d));
@@ -278,7 +280,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
         }
         out.push('\n');
         for f in &r.findings {
-            details(&mut out, f, r);
+            details(&mut out, f, plans.get(f.finding.id.as_str()).copied());
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::data::{Report, ReportFinding, name};
 use crate::text::{plural, wrap};
+use palisade_risk::plan::Item;
 use std::fmt::Write;
 
 /// How to render.
@@ -50,7 +51,14 @@ impl Paint {
     }
 }
 
-fn finding_block(out: &mut String, f: &ReportFinding, r: &Report, o: Options, p: &Paint) {
+fn finding_block(
+    out: &mut String,
+    f: &ReportFinding,
+    r: &Report,
+    plan: Option<&Item>,
+    o: Options,
+    p: &Paint,
+) {
     let w = o.width.max(40);
     let fi = &f.finding;
     let _ = writeln!(
@@ -119,7 +127,7 @@ fn finding_block(out: &mut String, f: &ReportFinding, r: &Report, o: Options, p:
     for d in &risk.depth {
         let _ = writeln!(out, "    ! {}", wrap(d.message(), w, 6, 6));
     }
-    if let Some(item) = r.plan.iter().find(|i| i.finding == fi.id) {
+    if let Some(item) = plan {
         let steps: Vec<String> = item
             .steps
             .iter()
@@ -162,6 +170,7 @@ pub fn render(r: &Report, o: Options) -> String {
     let p = Paint(o.color);
     let w = o.width.max(40);
     let s = &r.summary;
+    let plans = r.plan_by_finding();
     let mut out = String::new();
     let head = format!(
         "{} — {}, {}, {}",
@@ -232,7 +241,14 @@ pub fn render(r: &Report, o: Options) -> String {
             list.len()
         );
         for f in list {
-            finding_block(&mut out, f, r, o, &p);
+            finding_block(
+                &mut out,
+                f,
+                r,
+                plans.get(f.finding.id.as_str()).copied(),
+                o,
+                &p,
+            );
         }
         out.push('\n');
     }
@@ -240,7 +256,14 @@ pub fn render(r: &Report, o: Options) -> String {
     if !accepted.is_empty() {
         let _ = writeln!(out, "{} ({})", p.bold("ACCEPTED"), accepted.len());
         for f in accepted {
-            finding_block(&mut out, f, r, o, &p);
+            finding_block(
+                &mut out,
+                f,
+                r,
+                plans.get(f.finding.id.as_str()).copied(),
+                o,
+                &p,
+            );
         }
         out.push('\n');
     }

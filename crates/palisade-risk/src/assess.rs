@@ -9,7 +9,7 @@ use palisade_model::{ControlStatus, Element, Id, Model};
 use palisade_threats::rule::Axis;
 use palisade_threats::{Category, Finding, Target};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A point of the risk matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -237,8 +237,18 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// The risk of one finding (a linear search: for many lookups, index with `by_finding`).
     pub fn risk(&self, finding: &str) -> Option<&Risk> {
         self.risks.iter().find(|r| r.finding == finding)
+    }
+
+    /// The risks by finding id (the first risk of an id, as `risk` finds it).
+    pub fn by_finding(&self) -> HashMap<&str, &Risk> {
+        let mut map = HashMap::with_capacity(self.risks.len());
+        for r in &self.risks {
+            map.entry(r.finding.as_str()).or_insert(r);
+        }
+        map
     }
 
     /// Whether a risk still needs mitigating: not accepted, or accepted with a lapsed review.
@@ -579,13 +589,19 @@ pub fn assess(input: &Input) -> Assessment {
         .map(|f| assess_finding(f, input))
         .collect();
     let ids: Vec<String> = risks.iter().map(|r| r.finding.clone()).collect();
+    // The first risk of each finding id (ids are unique; the first wins as a search would).
+    let mut position: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        position.entry(id.as_str()).or_insert(i);
+    }
     let mut acceptances = Vec::new();
     for (index, a) in input.model.accepted_risks.iter().enumerate() {
         let anchor = a.reviewed_on.as_ref().unwrap_or(&a.accepted_on).value;
         let review_due = a.review_every.as_ref().map(|p| anchor.add_period(p.value));
         let expires = a.expires.as_ref().map(|e| e.value);
         let today = input.today;
-        let exists = risks.iter().any(|r| r.finding == a.finding.value);
+        let found = position.get(a.finding.value.as_str()).copied();
+        let exists = found.is_some();
         let next = [review_due, expires].into_iter().flatten().min();
         let days_left = next.map(|d| d.to_days() - today.to_days());
         let state = if !exists {
@@ -618,7 +634,7 @@ pub fn assess(input: &Input) -> Assessment {
         };
         let at = acceptances.len();
         acceptances.push(review);
-        if let Some(r) = risks.iter_mut().find(|r| r.finding == a.finding.value)
+        if let Some(r) = found.map(|i| &mut risks[i])
             && r.acceptance.is_none()
         {
             r.status = Status::Accepted;

@@ -5,9 +5,10 @@ use crate::assess::{
     Assessment, ControlEffect, Input, Residual, Score, relevant_mitigations, residual,
 };
 use crate::catalog::{MitigationKind, Owner};
+use palisade_threats::Finding;
 use palisade_threats::rule::Axis;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// How many mitigations the plan proposes per threat, at most.
 pub const MAX_STEPS: usize = 3;
@@ -57,8 +58,12 @@ fn value(r: &Residual) -> f64 {
 /// Build the plan for the open risks of an assessment.
 pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
     let mut items = Vec::new();
+    let mut findings: HashMap<&str, &Finding> = HashMap::with_capacity(input.findings.len());
+    for f in input.findings {
+        findings.entry(f.id.as_str()).or_insert(f);
+    }
     for risk in assessment.risks.iter().filter(|r| assessment.is_open(r)) {
-        let Some(f) = input.findings.iter().find(|f| f.id == risk.finding) else {
+        let Some(&f) = findings.get(risk.finding.as_str()) else {
             continue;
         };
         let in_place: BTreeSet<&str> = risk

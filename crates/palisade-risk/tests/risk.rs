@@ -623,3 +623,16 @@ fn examples_assess_without_unknown_mitigations_and_with_inherent_at_least_residu
         }
     }
 }
+
+#[test]
+fn the_finding_index_agrees_with_the_search() {
+    for name in ["email-crm-agent.yaml", "support-rag-assistant.yaml"] {
+        let out = run(&example(name));
+        let index = out.assessment.by_finding();
+        assert_eq!(index.len(), out.assessment.risks.len());
+        for f in &out.findings {
+            let indexed = index.get(f.id.as_str()).copied();
+            assert!(std::ptr::eq(indexed.unwrap(), out.risk(&f.id)));
+        }
+    }
+}
