@@ -3,8 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Write `bytes` to `path` so that readers see the old file or the new one, never half of it.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Write what `write` produces (through a buffer) to `path` so that readers see the old file or
+/// the new one, never half of it.
+pub fn write_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -18,7 +22,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             name.to_string_lossy(),
             std::process::id()
         ));
-        let mut file = match std::fs::OpenOptions::new()
+        let file = match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)
@@ -27,9 +31,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         };
-        let result = file
-            .write_all(bytes)
-            .and_then(|()| file.sync_all())
+        let mut out = std::io::BufWriter::with_capacity(BUFFER, file);
+        let result = write(&mut out)
+            .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+            .and_then(|file| file.sync_all())
             .and_then(|()| std::fs::rename(&tmp, path));
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -39,13 +44,26 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Err(std::io::Error::other("could not create a temporary file"))
 }
 
+/// Size of the output buffer: large outputs (the JSON report of a big model) are written as
+/// they are produced instead of being built in memory first.
+const BUFFER: usize = 256 * 1024;
+
 /// Write to `path`, or to stdout when it is `-`.
 pub fn emit(path: Option<&Path>, bytes: &[u8]) -> std::io::Result<()> {
+    emit_with(path, |w| w.write_all(bytes))
+}
+
+/// Write what `write` produces to `path` (atomically), or to stdout when it is `-`, through a
+/// buffer.
+pub fn emit_with(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     match path {
-        Some(p) if p != Path::new("-") => write_atomic(p, bytes),
+        Some(p) if p != Path::new("-") => write_atomic_with(p, write),
         _ => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
+            let mut out = std::io::BufWriter::with_capacity(BUFFER, std::io::stdout().lock());
+            write(&mut out)?;
             out.flush()
         }
     }
@@ -60,7 +78,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.json");
         std::fs::write(&p, b"old content that is longer").unwrap();
-        write_atomic(&p, b"new").unwrap();
+        write_atomic_with(&p, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
@@ -70,6 +88,21 @@ mod tests {
     fn atomic_write_into_missing_directory_fails_cleanly() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("missing/out.json");
-        assert!(write_atomic(&p, b"x").is_err());
+        assert!(write_atomic_with(&p, |w| w.write_all(b"x")).is_err());
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        std::fs::write(&p, b"old").unwrap();
+        let failed = write_atomic_with(&p, |w| {
+            w.write_all(b"half of it")?;
+            Err(std::io::Error::other("serialisation failed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
     }
 }

@@ -137,8 +137,10 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
     } else {
         style
     };
-    let bytes = report::render(&data, &run, args.format, style);
-    if let Err(e) = output::emit(args.output.as_deref(), &bytes) {
+    let written = output::emit_with(args.output.as_deref(), |w| {
+        report::write(&data, &run, args.format, style, w)
+    });
+    if let Err(e) = written {
         eprintln!("error: cannot write the report: {e}");
         return exit::USAGE;
     }

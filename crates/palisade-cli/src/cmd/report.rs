@@ -7,6 +7,7 @@ use crate::pipeline::{self, PipelineArgs, Run};
 use crate::render::Style;
 use palisade_report::data::AtlasInfo;
 use palisade_risk::assess::GateResult;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -97,14 +98,15 @@ fn width() -> usize {
         .map_or(80, |w| w.clamp(40, 200))
 }
 
-/// Render a report in a format.
-pub fn render(
+/// Write a report in a format; JSON and SARIF are written as they are serialised.
+pub fn write(
     report: &palisade_report::Report,
     run: &Run,
     format: Format,
     style: Style,
-) -> Vec<u8> {
-    let mut text = match format {
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let text = match format {
         Format::Terminal => palisade_report::terminal::render(
             report,
             palisade_report::terminal::Options {
@@ -114,17 +116,23 @@ pub fn render(
         ),
         Format::Markdown => palisade_report::markdown::render(report, None),
         Format::Html => palisade_report::html::render(report, None),
-        Format::Json => serde_json::to_string_pretty(report).unwrap_or_default(),
-        Format::Sarif => {
-            serde_json::to_string_pretty(&palisade_report::sarif::render(report, &run.library))
-                .unwrap_or_default()
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)?;
+            return out.write_all(b"\n");
         }
-        Format::Csv => return palisade_report::csv::render(report).into_bytes(),
+        Format::Sarif => {
+            let sarif = palisade_report::sarif::render(report, &run.library);
+            serde_json::to_writer_pretty(&mut *out, &sarif)?;
+            return out.write_all(b"\n");
+        }
+        Format::Csv => return out.write_all(palisade_report::csv::render(report).as_bytes()),
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
+    out.write_all(text.as_bytes())?;
+    if text.ends_with('\n') {
+        Ok(())
+    } else {
+        out.write_all(b"\n")
     }
-    text.into_bytes()
 }
 
 pub fn run(args: ReportArgs, style: Style) -> u8 {
@@ -150,8 +158,10 @@ pub fn run(args: ReportArgs, style: Style) -> u8 {
     } else {
         style
     };
-    let bytes = render(&report, &run, args.format, style);
-    if let Err(e) = output::emit(args.output.as_deref(), &bytes) {
+    let written = output::emit_with(args.output.as_deref(), |w| {
+        write(&report, &run, args.format, style, w)
+    });
+    if let Err(e) = written {
         eprintln!("error: cannot write the report: {e}");
         return exit::USAGE;
     }
