@@ -3,24 +3,25 @@
 use std::io::Write;
 use std::time::Instant;
 
-/// Peak resident memory so far (Linux), in MiB.
-fn peak_mib() -> u64 {
+/// A memory figure of this process from /proc/self/status (Linux), in MiB.
+fn status_mib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .map_or(0, |kb| kb / 1024)
 }
 
-/// Print one stage's time and the peak memory so far.
+/// Print one stage's time, the peak memory so far and the memory in use now.
 fn stage(name: &str, t: Instant, extra: &str) {
     eprintln!(
-        "{name:<9} {:>8.1} ms  peak {:>4} MiB{extra}",
+        "{name:<9} {:>8.1} ms  peak {:>4} MiB  now {:>4} MiB{extra}",
         t.elapsed().as_secs_f64() * 1e3,
-        peak_mib()
+        status_mib("VmHWM:"),
+        status_mib("VmRSS:")
     );
 }
 
