@@ -326,14 +326,7 @@ pub fn round_level(v: f64) -> u8 {
 
 /// Residual risk from the inherent score and the effective controls.
 pub fn residual(inherent: &Score, effects: &[&ControlEffect], policy: &Policy) -> Residual {
-    let lv = reduce(
-        inherent.likelihood,
-        effects.iter().filter_map(|e| e.likelihood_reduction),
-    );
-    let iv = reduce(
-        inherent.impact,
-        effects.iter().filter_map(|e| e.impact_reduction),
-    );
+    let (lv, iv) = residual_levels(inherent, effects, &[]);
     Residual {
         likelihood_value: (lv * 100.0).round() / 100.0,
         impact_value: (iv * 100.0).round() / 100.0,
@@ -341,22 +334,80 @@ pub fn residual(inherent: &Score, effects: &[&ControlEffect], policy: &Policy) -
     }
 }
 
+/// The continuous likelihood and impact levels left by the effective controls and, after them,
+/// catalog mitigations at their catalog effectiveness (what the plan tries).
+pub fn residual_levels(
+    inherent: &Score,
+    effects: &[&ControlEffect],
+    extra: &[&crate::catalog::Mitigation],
+) -> (f64, f64) {
+    let on = |axis: Axis| {
+        extra
+            .iter()
+            .filter(move |m| m.reduces.value == axis)
+            .map(|m| m.effectiveness.value)
+    };
+    let lv = reduce(
+        inherent.likelihood,
+        effects
+            .iter()
+            .filter_map(|e| e.likelihood_reduction)
+            .chain(on(Axis::Likelihood)),
+    );
+    let iv = reduce(
+        inherent.impact,
+        effects
+            .iter()
+            .filter_map(|e| e.impact_reduction)
+            .chain(on(Axis::Impact)),
+    );
+    (lv, iv)
+}
+
 /// The catalog mitigations that address a finding: the rule's own list, plus the catalog's
 /// detection and response mitigations for its category (defence in depth).
 pub fn relevant_mitigations(f: &Finding, catalog: &Catalog) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = f
-        .mitigations
+    relevant_to(&f.mitigations, f.category, catalog)
+}
+
+/// `relevant_mitigations` of every finding with these mitigations and this category.
+fn relevant_to(mitigations: &[String], category: Category, catalog: &Catalog) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = mitigations
         .iter()
         .flat_map(|m| catalog.canonical(m))
         .collect();
     for (id, m) in &catalog.mitigations {
         if m.kind.value != MitigationKind::Prevention
-            && m.categories.iter().any(|c| c.value == f.category)
+            && m.categories.iter().any(|c| c.value == category)
         {
             out.insert(id.clone());
         }
     }
     out
+}
+
+/// The relevant mitigations of findings, computed once per rule (its mitigation list and
+/// category) instead of once per finding.
+pub struct Relevance<'a> {
+    catalog: &'a Catalog,
+    sets: HashMap<(Category, &'a [String]), BTreeSet<String>>,
+}
+
+impl<'a> Relevance<'a> {
+    pub fn new(catalog: &'a Catalog) -> Self {
+        Relevance {
+            catalog,
+            sets: HashMap::new(),
+        }
+    }
+
+    /// `relevant_mitigations(f, catalog)`, from the cache.
+    pub fn of(&mut self, f: &'a Finding) -> &BTreeSet<String> {
+        let catalog = self.catalog;
+        self.sets
+            .entry((f.category, f.mitigations.as_slice()))
+            .or_insert_with(|| relevant_to(&f.mitigations, f.category, catalog))
+    }
 }
 
 struct Lookup<'a> {
@@ -470,17 +521,24 @@ pub fn control_effects(
     facts: &Facts,
     catalog: &Catalog,
 ) -> Vec<ControlEffect> {
-    let relevant = relevant_mitigations(f, catalog);
+    if model.controls.is_empty() {
+        return Vec::new();
+    }
+    effects_with(f, model, facts, catalog, &relevant_mitigations(f, catalog))
+}
+
+/// `control_effects` with the finding's relevant mitigations already known.
+fn effects_with(
+    f: &Finding,
+    model: &Model,
+    facts: &Facts,
+    catalog: &Catalog,
+    relevant: &BTreeSet<String>,
+) -> Vec<ControlEffect> {
     let look = Lookup { model, facts };
     let mut out = Vec::new();
     for c in &model.controls {
-        let Some(scope) = c
-            .applies_to
-            .iter()
-            .find_map(|a| look.scope(a.value.as_str(), f))
-        else {
-            continue;
-        };
+        // A control needs both a relevant mitigation and a scope; the cheaper test goes first.
         let matched: BTreeSet<String> = c
             .implements
             .iter()
@@ -490,6 +548,13 @@ pub fn control_effects(
         if matched.is_empty() {
             continue;
         }
+        let Some(scope) = c
+            .applies_to
+            .iter()
+            .find_map(|a| look.scope(a.value.as_str(), f))
+        else {
+            continue;
+        };
         let declared = c.effectiveness.as_ref().map(|e| e.value);
         let mut by_axis: BTreeMap<Axis, f64> = BTreeMap::new();
         let mut kinds = BTreeSet::new();
@@ -539,8 +604,13 @@ fn depth_flags(inherent: &Score, effects: &[&ControlEffect], policy: &Policy) ->
 
 /// Assess one finding (without acceptances).
 pub fn assess_finding(f: &Finding, input: &Input) -> Risk {
-    let inherent = inherent(f, input.policy);
     let controls = control_effects(f, input.model, input.facts, input.catalog);
+    risk_with(f, controls, input)
+}
+
+/// A finding's risk given the effects of the controls on it.
+fn risk_with(f: &Finding, controls: Vec<ControlEffect>, input: &Input) -> Risk {
+    let inherent = inherent(f, input.policy);
     let effective: Vec<&ControlEffect> = controls.iter().filter(|c| c.effective).collect();
     let residual = residual(&inherent.score, &effective, input.policy);
     let depth = depth_flags(&inherent.score, &effective, input.policy);
@@ -583,10 +653,19 @@ fn likely_successor(id: &str, findings: &[String]) -> Option<String> {
 
 /// Assess every finding of a model, and review its accepted risks.
 pub fn assess(input: &Input) -> Assessment {
+    let mut relevance = Relevance::new(input.catalog);
     let mut risks: Vec<Risk> = input
         .findings
         .iter()
-        .map(|f| assess_finding(f, input))
+        .map(|f| {
+            let controls = if input.model.controls.is_empty() {
+                Vec::new()
+            } else {
+                let relevant = relevance.of(f);
+                effects_with(f, input.model, input.facts, input.catalog, relevant)
+            };
+            risk_with(f, controls, input)
+        })
         .collect();
     let ids: Vec<String> = risks.iter().map(|r| r.finding.clone()).collect();
     // The first risk of each finding id (ids are unique; the first wins as a search would).

@@ -2,9 +2,9 @@
 //! mitigations not yet in place that would reduce it most, with the expected result.
 
 use crate::assess::{
-    Assessment, ControlEffect, Input, Residual, Score, relevant_mitigations, residual,
+    Assessment, ControlEffect, Input, Relevance, Residual, Score, residual_levels, round_level,
 };
-use crate::catalog::{MitigationKind, Owner};
+use crate::catalog::{Mitigation, MitigationKind, Owner};
 use palisade_threats::Finding;
 use palisade_threats::rule::Axis;
 use serde::Serialize;
@@ -55,6 +55,11 @@ fn value(r: &Residual) -> f64 {
     r.likelihood_value * r.impact_value
 }
 
+/// `value` of the residual with these continuous levels (rounded as `Residual` keeps them).
+fn rounded_value((lv, iv): (f64, f64)) -> f64 {
+    ((lv * 100.0).round() / 100.0) * ((iv * 100.0).round() / 100.0)
+}
+
 /// Build the plan for the open risks of an assessment.
 pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
     let mut items = Vec::new();
@@ -62,6 +67,7 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
     for f in input.findings {
         findings.entry(f.id.as_str()).or_insert(f);
     }
+    let mut relevance = Relevance::new(input.catalog);
     for risk in assessment.risks.iter().filter(|r| assessment.is_open(r)) {
         let Some(&f) = findings.get(risk.finding.as_str()) else {
             continue;
@@ -74,35 +80,22 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
             .collect();
         let effective: Vec<&ControlEffect> = risk.controls.iter().filter(|c| c.effective).collect();
         let now = value(&risk.residual);
-        let hypothetical = |ids: &[&str]| -> Residual {
-            let extra: Vec<ControlEffect> = ids
-                .iter()
-                .filter_map(|id| input.catalog.get(id))
-                .map(|m| ControlEffect {
-                    control: String::new(),
-                    name: None,
-                    status: palisade_model::ControlStatus::Implemented,
-                    mitigations: vec![m.id.value.clone()],
-                    kinds: vec![m.kind.value],
-                    likelihood_reduction: (m.reduces.value == Axis::Likelihood)
-                        .then_some(m.effectiveness.value),
-                    impact_reduction: (m.reduces.value == Axis::Impact)
-                        .then_some(m.effectiveness.value),
-                    effectiveness_declared: false,
-                    scope: String::new(),
-                    effective: true,
-                    owner: None,
-                })
-                .collect();
-            let all: Vec<&ControlEffect> = effective.iter().copied().chain(extra.iter()).collect();
-            residual(&risk.inherent.score, &all, input.policy)
+        // The residual with catalog mitigations added to what is in place, as if implemented.
+        let levels =
+            |extra: &[&Mitigation]| residual_levels(&risk.inherent.score, &effective, extra);
+        let hypothetical = |ids: &[&str]| -> Score {
+            let extra: Vec<&Mitigation> =
+                ids.iter().filter_map(|id| input.catalog.get(id)).collect();
+            let (lv, iv) = levels(&extra);
+            Score::new(input.policy, round_level(lv), round_level(iv))
         };
         // Candidates with the reduction each brings alone, best first.
-        let mut candidates: Vec<(&str, f64)> = relevant_mitigations(f, input.catalog)
+        let mut candidates: Vec<(&str, f64)> = relevance
+            .of(f)
             .iter()
             .filter(|m| !in_place.contains(m.as_str()))
-            .filter_map(|m| input.catalog.get(m).map(|x| x.id.value.as_str()))
-            .map(|id| (id, now - value(&hypothetical(&[id]))))
+            .filter_map(|m| input.catalog.get(m))
+            .map(|m| (m.id.value.as_str(), now - rounded_value(levels(&[m]))))
             .filter(|(_, gain)| *gain > 1e-9)
             .collect();
         let own: BTreeSet<String> = f
@@ -170,12 +163,12 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
                 owner: m.owner.value,
                 reduces: m.reduces.value,
                 effectiveness: m.effectiveness.value,
-                residual_after: hypothetical(&[m.id.value.as_str()]).score,
+                residual_after: hypothetical(&[m.id.value.as_str()]),
                 for_depth: depth_pick == Some(m.id.value.as_str()),
                 planned_controls: planned_for(&m.id.value),
             })
             .collect();
-        let expected = hypothetical(&chosen).score;
+        let expected = hypothetical(&chosen);
         let owners: BTreeSet<Owner> = steps.iter().map(|s| s.owner).collect();
         items.push(Item {
             finding: risk.finding.clone(),
