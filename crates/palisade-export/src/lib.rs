@@ -6,9 +6,12 @@
 //! same bytes. Callers supply anything that would otherwise come from the environment (the
 //! timestamp of an AI-BOM), so this crate does no I/O.
 //!
-//! This first part holds the building blocks the formats share: a deterministic YAML writer,
-//! model fields as typed text attributes, and content-derived identity and timestamps.
+//! - [`aibom`]: a CycloneDX 1.6 AI bill of materials (models with model cards, datasets, data,
+//!   libraries, services, dependencies).
 
+pub mod aibom;
 pub mod attrs;
 pub mod stamp;
 pub mod yaml;
+
+pub use aibom::{AibomOptions, aibom};
