@@ -8,10 +8,14 @@
 //!
 //! - [`aibom`]: a CycloneDX 1.6 AI bill of materials (models with model cards, datasets, data,
 //!   libraries, services, dependencies).
+//! - [`otm`]: the Open Threat Model format, both ways: [`otm::export_otm`] and
+//!   [`otm::import_otm`] (OTM → model file, with notes on what could not be mapped).
 
 pub mod aibom;
 pub mod attrs;
+pub mod otm;
 pub mod stamp;
 pub mod yaml;
 
 pub use aibom::{AibomOptions, aibom};
+pub use otm::{OtmThreat, export_otm, import_otm};
