@@ -1,5 +1,7 @@
 pub mod analyze;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod manifest;
 pub mod rules;
