@@ -67,6 +67,11 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Create or verify a provenance manifest (size, SHA-256, BLAKE3 per file) of a directory.
     Manifest(cmd::manifest::ManifestArgs),
+    /// Export the model for other programs: `export aibom` (CycloneDX 1.6 AI-BOM), `export otm`
+    /// (Open Threat Model).
+    Export(cmd::export::ExportArgs),
+    /// Write a model file from another format: `import otm` (Open Threat Model).
+    Import(cmd::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -98,6 +103,8 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Scan(a) => return cmd::scan::run(a),
         Command::Manifest(a) => return cmd::manifest::run(a),
+        Command::Export(a) => cmd::export::run(a, style),
+        Command::Import(a) => cmd::import::run(a, style),
     };
     ExitCode::from(code)
 }

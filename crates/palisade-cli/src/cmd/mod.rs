@@ -2,6 +2,8 @@ pub mod analyze;
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod manifest;
 pub mod mitigations;
