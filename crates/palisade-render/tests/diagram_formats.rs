@@ -1,9 +1,9 @@
-//! The formats on the example models and on hostile input.
+//! The three formats on the example models and on hostile input.
 
 mod support;
 use palisade_render::diagram::{Diagram, Format, render};
 
-const FORMATS: [Format; 1] = [Format::Svg];
+const FORMATS: [Format; 3] = [Format::Svg, Format::Mermaid, Format::Dot];
 
 #[test]
 fn every_example_renders_in_every_format() {
@@ -85,4 +85,42 @@ fn hostile_strings_stay_inert_in_svg() {
         d.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()
     );
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn hostile_strings_stay_inside_mermaid_quotes() {
+    let m = support::model(HOSTILE);
+    let mmd = render(&m, Format::Mermaid);
+    for line in mmd.lines() {
+        // Every quote on a line opens or closes one of ours: an even number, and nothing
+        // that ends a label.
+        assert_eq!(line.matches('"').count() % 2, 0, "{line}");
+        assert!(!line.contains("<script") && !line.contains("<b "), "{line}");
+    }
+    // Line breaks in names do not start statements.
+    assert!(
+        !mmd.lines().any(|l| l.trim() == "click a call evil()"),
+        "{mmd}"
+    );
+    assert_eq!(
+        mmd.lines().filter(|l| l.trim() == "end").count(),
+        3,
+        "{mmd}"
+    );
+}
+
+#[test]
+fn hostile_strings_stay_inside_dot_quotes() {
+    let m = support::model(HOSTILE);
+    let dot = render(&m, Format::Dot);
+    for line in dot.lines() {
+        // Outside our own escapes, quotes pair up.
+        let unescaped = line.replace("\\\\", "").replace("\\\"", "");
+        assert_eq!(unescaped.matches('"').count() % 2, 0, "{line}");
+    }
+    assert_eq!(
+        dot.lines().filter(|l| l.contains("\" -> \"")).count(),
+        4,
+        "{dot}"
+    );
 }
