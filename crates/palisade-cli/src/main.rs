@@ -39,6 +39,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Draw the data-flow diagram of a model: SVG (no Graphviz needed), Mermaid or DOT.
+    Diagram(cmd::diagram::DiagramArgs),
     /// Browse the threat library: `rules list`, `rules show CODE`.
     Rules(cmd::rules::RulesArgs),
     /// Print the JSON Schema of model files (for editor completion and validation).
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Diagram(a) => cmd::diagram::run(a, style),
         Command::Rules(a) => cmd::rules::run(a, style),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Init(a) => cmd::init::run(a),
