@@ -12,7 +12,7 @@ const MAX_SWEEPS: usize = 16;
 const MIN_SWEEPS: usize = 4;
 const PATIENCE: usize = 4;
 /// Vertex visits the sweeps may make in total, before `MIN_SWEEPS` applies.
-const SWEEP_BUDGET: usize = 1_000_000;
+const SWEEP_BUDGET: usize = 400_000;
 
 /// Order every layer of `g` in place.
 pub fn order(g: &mut Layered, tree: &Tree) {
@@ -25,6 +25,7 @@ pub fn order(g: &mut Layered, tree: &Tree) {
         stat: vec![(0.0, 0.0); tree.parent.len()],
         reference: vec![(0.0, 0); tree.parent.len()],
         touched: Vec::new(),
+        slot: vec![usize::MAX; tree.parent.len()],
     };
     initial(g, &mut s);
     let mut best = (crossings(g, tree), g.layers.clone(), s.corder.clone());
@@ -176,6 +177,8 @@ struct Sorter<'t> {
     reference: Vec<(f64, usize)>,
     /// Clusters with a non-zero `reference`.
     touched: Vec<usize>,
+    /// Scratch: the group of each cluster while a layer is sorted (`usize::MAX` for none).
+    slot: Vec<usize>,
 }
 
 impl Sorter<'_> {
@@ -200,67 +203,64 @@ impl Sorter<'_> {
         record: bool,
     ) {
         let mut direct: Vec<usize> = Vec::new();
-        // (cluster, members), first-seen order; usually few groups.
+        // (cluster, members) in first-seen order; `slot` finds a cluster's group.
         let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
         for v in vs {
             let chain = g.cluster[v].map_or(&[][..], |c| &self.tree.chain[c][..]);
             match chain.get(depth) {
                 None => direct.push(v),
-                Some(&c) => match groups.iter_mut().find(|(x, _)| *x == c) {
-                    Some((_, m)) => m.push(v),
-                    None => groups.push((c, vec![v])),
+                Some(&c) => match self.slot[c] {
+                    usize::MAX => {
+                        self.slot[c] = groups.len();
+                        groups.push((c, vec![v]));
+                    }
+                    i => groups[i].1.push(v),
                 },
             }
+        }
+        for (c, _) in &groups {
+            self.slot[*c] = usize::MAX;
         }
         direct.sort_by(|&a, &b| {
             self.key[a]
                 .total_cmp(&self.key[b])
                 .then(g.pos[a].cmp(&g.pos[b]))
         });
-        let mut ckeys: Vec<(usize, f64)> = groups
-            .iter()
-            .map(|(c, m)| {
-                let wished: Vec<f64> = m
-                    .iter()
-                    .filter(|&&v| self.has_key[v])
-                    .map(|&v| self.key[v])
-                    .collect();
-                let (rsum, rcount) = self.reference[*c];
-                let k = if rcount > 0 {
-                    rsum / rcount as f64
-                } else if wished.is_empty() {
-                    m.iter().map(|&v| self.key[v]).sum::<f64>() / m.len() as f64
-                } else {
-                    wished.iter().sum::<f64>() / wished.len() as f64
-                };
-                (*c, k)
-            })
-            .collect();
-        if record {
-            for &(c, k) in &ckeys {
-                self.stat[c].0 += k;
-                self.stat[c].1 += 1.0;
+        // A cluster's key: where it already is in the reference layer, else what its members
+        // ask for, else where they are.
+        let mut ckeys: Vec<(usize, f64)> = Vec::with_capacity(groups.len());
+        for (gi, (c, m)) in groups.iter().enumerate() {
+            let (rsum, rcount) = self.reference[*c];
+            let (mut wsum, mut wcount, mut all) = (0.0, 0usize, 0.0);
+            for &v in m {
+                all += self.key[v];
+                if self.has_key[v] {
+                    wsum += self.key[v];
+                    wcount += 1;
+                }
             }
+            let k = if rcount > 0 {
+                rsum / rcount as f64
+            } else if wcount == 0 {
+                all / m.len() as f64
+            } else {
+                wsum / wcount as f64
+            };
+            if record {
+                self.stat[*c].0 += k;
+                self.stat[*c].1 += 1.0;
+            }
+            ckeys.push((gi, k));
         }
         ckeys.sort_by(|a, b| {
-            self.corder[a.0]
-                .total_cmp(&self.corder[b.0])
-                .then(a.0.cmp(&b.0))
+            let (ca, cb) = (groups[a.0].0, groups[b.0].0);
+            self.corder[ca]
+                .total_cmp(&self.corder[cb])
+                .then(ca.cmp(&cb))
         });
+        let mut groups: Vec<Option<Vec<usize>>> =
+            groups.into_iter().map(|(_, m)| Some(m)).collect();
         // Merge: clusters in their fixed order, loose vertices by key between them.
-        let mut groups: Vec<Option<Vec<usize>>> = {
-            let mut by_cluster = groups;
-            ckeys
-                .iter()
-                .map(|(c, _)| {
-                    let i = by_cluster
-                        .iter()
-                        .position(|(x, _)| x == c)
-                        .expect("every key has its group");
-                    Some(by_cluster.swap_remove(i).1)
-                })
-                .collect()
-        };
         let (mut i, mut j) = (0, 0);
         while i < direct.len() || j < ckeys.len() {
             let take_direct =
@@ -269,7 +269,7 @@ impl Sorter<'_> {
                 out.push(direct[i]);
                 i += 1;
             } else {
-                let members = groups[j].take().unwrap_or_default();
+                let members = groups[ckeys[j].0].take().unwrap_or_default();
                 self.sort_group(g, members, depth + 1, out, record);
                 j += 1;
             }

@@ -282,7 +282,7 @@ impl<'a> Solver<'a> {
         by_depth.sort_by_key(|&c| (self.tree.chain[c].len(), c));
         // Fewer rounds on very large graphs: the first rounds do most of the work.
         let work = self.y.len() + self.preds.iter().map(Vec::len).sum::<usize>();
-        let rounds = (2_000_000 / work.max(1)).clamp(4, ITERATIONS);
+        let rounds = (1_000_000 / work.max(1)).clamp(4, ITERATIONS);
         for it in 0..rounds {
             self.grow();
             self.move_vertices(it % 2 == 1);
