@@ -8,6 +8,11 @@ use super::{Graph, Layered, Size, Tree};
 const PLACEHOLDER: Size = Size { w: 90.0, h: 10.0 };
 /// Room a self-loop without a label takes.
 const LOOP: Size = Size { w: 14.0, h: 14.0 };
+/// Dummy vertices the layered graph may hold: this many, plus `DUMMIES_PER_NODE` per node. Beyond
+/// it (very deep models), the longest edges are drawn straight, without a label, instead of
+/// through the layers, which bounds time and memory.
+const DUMMIES: usize = 40_000;
+const DUMMIES_PER_NODE: usize = 10;
 
 /// The vertices of the layered graph, by index (nodes first).
 pub struct Vertices {
@@ -114,14 +119,26 @@ fn chains(
     let n = g.nodes.len();
     let mut segments: Vec<(usize, usize, f64)> = Vec::new();
     let mut chains: Vec<Option<Chain>> = Vec::new();
+    let direct = over_budget(g, ranks, valid, DUMMIES + DUMMIES_PER_NODE * n);
     let mut k = 0;
-    for (e, ok) in g.edges.iter().zip(valid) {
+    for (i, (e, ok)) in g.edges.iter().zip(valid).enumerate() {
         if !*ok {
             chains.push(None);
             continue;
         }
         let rev = reversed[k];
         k += 1;
+        if direct[i] {
+            let (a, b) = if rev { (e.to, e.from) } else { (e.from, e.to) };
+            chains.push(Some(Chain {
+                vertices: vec![a, b],
+                segments: Vec::new(),
+                reversed: rev,
+                label: None,
+                self_loop: false,
+            }));
+            continue;
+        }
         if e.from == e.to {
             let s = e.label.unwrap_or(LOOP);
             let l = 2 * ranks[e.from] + 1;
@@ -176,6 +193,35 @@ fn chains(
     }
 
     (segments, chains)
+}
+
+/// The edges to draw straight so that the others need at most `budget` dummy vertices: the
+/// longest first.
+fn over_budget(g: &Graph, ranks: &[usize], valid: &[bool], budget: usize) -> Vec<bool> {
+    let mut direct = vec![false; g.edges.len()];
+    // Dummies per edge: one per layer strictly between its ends (ranks are doubled).
+    let dummies = |e: &super::EdgeSpec| (2 * ranks[e.from].abs_diff(ranks[e.to])).saturating_sub(1);
+    let mut long: Vec<(usize, usize)> = g
+        .edges
+        .iter()
+        .zip(valid)
+        .enumerate()
+        .filter(|(_, (e, ok))| **ok && e.from != e.to)
+        .map(|(i, (e, _))| (dummies(e), i))
+        .collect();
+    let mut total: usize = long.iter().map(|(d, _)| d).sum();
+    if total <= budget {
+        return direct;
+    }
+    long.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (d, i) in long {
+        if total <= budget {
+            break;
+        }
+        direct[i] = true;
+        total -= d;
+    }
+    direct
 }
 
 /// Empty clusters get a placeholder so they still show (innermost first, so a cluster that holds

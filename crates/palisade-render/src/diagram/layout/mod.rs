@@ -436,6 +436,29 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_edges_go_straight_when_dummies_would_exceed_the_budget() {
+        // A chain of 600 nodes (1,200 layers) and 40 edges along all of it: about 48,000
+        // dummies, over the budget of 46,000.
+        let n = 600;
+        let mut edges: Vec<EdgeSpec> = (1..n).map(|i| edge(i - 1, i, false)).collect();
+        edges.extend((0..40).map(|_| edge(0, n - 1, true)));
+        let g = Graph {
+            nodes: (0..n).map(|_| node(None)).collect(),
+            clusters: vec![],
+            edges,
+        };
+        let lay = layout(&g);
+        sane(&lay);
+        let long = &lay.edges[n - 1..];
+        let straight = long.iter().filter(|e| e.points.len() == 2).count();
+        assert!(straight > 0 && straight < 40, "{straight}");
+        assert!(
+            long.iter()
+                .all(|e| (e.points.len() == 2) == e.label.is_none())
+        );
+    }
+
+    #[test]
     fn boxes_are_wide_enough_for_their_titles() {
         let mut c = cluster(None);
         c.header.w = 400.0;

@@ -79,6 +79,27 @@ pub fn route(c: &Chain, rects: &[Rect], out: &[f64], into: &[f64]) -> Route {
     }
     let first = rects[c.vertices[0]];
     let last = rects[*c.vertices.last().expect("two ends")];
+    if c.segments.is_empty() {
+        // Drawn straight (the layout's budget for long edges ran out).
+        let mut points = vec![
+            Point {
+                x: first.right(),
+                y: first.center().y,
+            },
+            Point {
+                x: last.x,
+                y: last.center().y,
+            },
+        ];
+        if c.reversed {
+            points.reverse();
+        }
+        return Route {
+            points,
+            label: None,
+            self_loop: false,
+        };
+    }
     let mut points = vec![Point {
         x: first.right(),
         y: out[c.segments[0]],
