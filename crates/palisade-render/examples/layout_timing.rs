@@ -1,6 +1,7 @@
 //! Time the diagram layout on generated models:
 //! `cargo run -p palisade-render --example layout_timing -- 500 2000` (enterprise-shaped models;
-//! `DEEP=1` for deep random ones, `CHECK=1` to also check the geometry).
+//! `DEEP=1` for deep random ones, `CHECK=1` to also check the geometry, `SAVE=DIR` to write
+//! each model and its SVG there).
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -32,6 +33,11 @@ fn main() {
             lay.width,
             lay.height
         );
+        if let Some(dir) = std::env::var_os("SAVE") {
+            let path = std::path::Path::new(&dir).join(format!("generated-{n}.svg"));
+            std::fs::write(&path, &svg).expect("writable SAVE directory");
+            std::fs::write(path.with_extension("yaml"), &text).expect("writable SAVE directory");
+        }
         if std::env::var_os("CHECK").is_some() {
             let p = support::problems(&d, &lay);
             eprintln!("  problems: {}", p.len());
