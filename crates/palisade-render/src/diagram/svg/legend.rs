@@ -25,9 +25,12 @@ const LEGEND_ROW: f64 = 26.0;
 
 impl Legend {
     pub fn new(d: &Diagram) -> Legend {
-        let mut items = vec![LegendItem::Heading("Components")];
+        let mut items = Vec::new();
         for fam in Family::ALL {
             if d.nodes.iter().any(|n| n.family == fam) {
+                if items.is_empty() {
+                    items.push(LegendItem::Heading("Components"));
+                }
                 items.push(LegendItem::Family(fam));
             }
         }

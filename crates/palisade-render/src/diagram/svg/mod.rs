@@ -15,7 +15,7 @@ use std::fmt::Write;
 const FONT: &str = "Inter, 'Segoe UI', 'Helvetica Neue', Helvetica, Arial, sans-serif";
 const NAME_SIZE: f64 = 13.0;
 const NAME_LINE: f64 = 16.0;
-const NAME_MAX: f64 = 172.0;
+const NAME_MAX: f64 = 220.0;
 const CAPTION_SIZE: f64 = 11.0;
 const CAPTION_LINE: f64 = 14.0;
 const NODE_PAD_X: f64 = 14.0;
