@@ -64,12 +64,7 @@ fn write_cluster(o: &mut String, d: &Diagram, c: usize, depth: usize) {
     let b = &d.clusters[c];
     let pad = "  ".repeat(depth);
     let (fill, stroke, title) = trust_colors(b.trust);
-    let caption = match (b.trust, b.kind) {
-        (Some(t), Some(k)) => format!("{} · {}", t.as_str(), k.as_str().replace('-', " ")),
-        (Some(t), None) => t.as_str().to_string(),
-        (None, Some(k)) => k.as_str().replace('-', " "),
-        (None, None) => "trust boundary".to_string(),
-    };
+    let caption = b.caption();
     let _ = writeln!(o, "{pad}subgraph \"cluster_{c}\" {{");
     let _ = writeln!(
         o,

@@ -61,6 +61,20 @@ pub struct Cluster {
     pub nodes: Vec<usize>,
 }
 
+impl Cluster {
+    /// Trust level and kind, for the line under the title (`untrusted · network`).
+    pub fn caption(&self) -> String {
+        let trust = self.trust.map(|t| t.as_str());
+        let kind = self.kind.map(|k| k.as_str().replace('-', " "));
+        match (trust, kind) {
+            (Some(t), Some(k)) => format!("{t} · {k}"),
+            (Some(t), None) => t.to_string(),
+            (None, Some(k)) => k,
+            (None, None) => "trust boundary".to_string(),
+        }
+    }
+}
+
 /// Longest label line, in characters, before it is abbreviated.
 const LABEL_CHARS: usize = 30;
 

@@ -26,30 +26,24 @@ pub fn ports(segments: &[(usize, usize, f64)], rects: &[Rect], n: usize) -> (Vec
         };
         r.center().y + (i as f64 - (k - 1) as f64 / 2.0) * step
     };
-    for v in 0..n {
-        let list = &mut by_from[v];
-        list.sort_by(|&x, &y| {
-            rects[segments[x].1]
-                .center()
-                .y
-                .total_cmp(&rects[segments[y].1].center().y)
-                .then(x.cmp(&y))
-        });
-        for (i, &s) in list.iter().enumerate() {
-            out[s] = spread(&rects[v], list.len(), i);
-        }
-        let list = &mut by_to[v];
-        list.sort_by(|&x, &y| {
-            rects[segments[x].0]
-                .center()
-                .y
-                .total_cmp(&rects[segments[y].0].center().y)
-                .then(x.cmp(&y))
-        });
-        for (i, &s) in list.iter().enumerate() {
-            into[s] = spread(&rects[v], list.len(), i);
-        }
-    }
+    // Each node's segments on one side, in the order of their other ends.
+    let assign =
+        |lists: &mut [Vec<usize>], other: fn(&(usize, usize, f64)) -> usize, ys: &mut [f64]| {
+            for (v, list) in lists.iter_mut().enumerate() {
+                list.sort_by(|&x, &y| {
+                    rects[other(&segments[x])]
+                        .center()
+                        .y
+                        .total_cmp(&rects[other(&segments[y])].center().y)
+                        .then(x.cmp(&y))
+                });
+                for (i, &s) in list.iter().enumerate() {
+                    ys[s] = spread(&rects[v], list.len(), i);
+                }
+            }
+        };
+    assign(&mut by_from, |s| s.1, &mut out);
+    assign(&mut by_to, |s| s.0, &mut into);
     (out, into)
 }
 

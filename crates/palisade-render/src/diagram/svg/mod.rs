@@ -61,7 +61,7 @@ fn graph(d: &Diagram, nodes: &[NodeText], labels: &[Option<LabelText>]) -> Graph
             .iter()
             .map(|c| layout::ClusterSpec {
                 parent: c.parent,
-                header: cluster_header(&c.name, &cluster_caption(c)),
+                header: cluster_header(&c.name, &c.caption()),
             })
             .collect(),
         edges: d
@@ -134,17 +134,6 @@ impl LabelText {
                 h: (lines as f64 * 13.5 + 6.0).ceil(),
             },
         })
-    }
-}
-
-fn cluster_caption(c: &super::graph::Cluster) -> String {
-    let trust = c.trust.map(|t| t.as_str());
-    let kind = c.kind.map(|k| k.as_str().replace('-', " "));
-    match (trust, kind) {
-        (Some(t), Some(k)) => format!("{t} · {k}"),
-        (Some(t), None) => t.to_string(),
-        (None, Some(k)) => k,
-        (None, None) => "trust boundary".to_string(),
     }
 }
 
@@ -268,7 +257,7 @@ fn write_boundaries(o: &mut String, d: &Diagram, lay: &Layout) {
         let b = &d.clusters[c];
         let r = lay.clusters[c];
         let (fill, stroke, title) = trust_colors(b.trust);
-        let caption = cluster_caption(b);
+        let caption = b.caption();
         let _ = writeln!(
             o,
             r#"<g class="boundary" data-id="{id}"><title>{name} (trust boundary {id}: {caption})</title>

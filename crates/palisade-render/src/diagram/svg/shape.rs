@@ -19,35 +19,10 @@ pub fn shape(family: Family, r: Rect, fill: &str, stroke: &str) -> String {
         )
     };
     match family {
-        Family::Actor => format!(
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" {common} stroke-width="1.3"/>"#,
-            f(x),
-            f(y),
-            f(w),
-            f(h),
-            f(h / 2.0)
-        ),
-        Family::Model => format!(
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="12" {common} stroke-width="1.8"/>"#,
-            f(x),
-            f(y),
-            f(w),
-            f(h)
-        ),
-        Family::Application => format!(
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="6" {common} stroke-width="1.3"/>"#,
-            f(x),
-            f(y),
-            f(w),
-            f(h)
-        ),
-        Family::External => format!(
-            r#"<rect x="{}" y="{}" width="{}" height="{}" rx="6" {common} stroke-width="1.3" stroke-dasharray="5 3"/>"#,
-            f(x),
-            f(y),
-            f(w),
-            f(h)
-        ),
+        Family::Actor => rect(r, h / 2.0, &common, "1.3", ""),
+        Family::Model => rect(r, 12.0, &common, "1.8", ""),
+        Family::Application => rect(r, 6.0, &common, "1.3", ""),
+        Family::External => rect(r, 6.0, &common, "1.3", r#" stroke-dasharray="5 3""#),
         Family::Store => {
             let e = 6.0;
             let rx = w / 2.0;
@@ -102,6 +77,17 @@ pub fn shape(family: Family, r: Rect, fill: &str, stroke: &str) -> String {
             )
         }
     }
+}
+
+fn rect(r: Rect, rx: f64, common: &str, width: &str, extra: &str) -> String {
+    format!(
+        r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" {common} stroke-width="{width}"{extra}/>"#,
+        f(r.x),
+        f(r.y),
+        f(r.w),
+        f(r.h),
+        f(rx)
+    )
 }
 
 /// Legend swatches: the family's shape, small.
