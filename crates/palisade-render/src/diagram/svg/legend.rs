@@ -22,6 +22,8 @@ enum LegendItem {
 }
 
 const LEGEND_ROW: f64 = 26.0;
+/// The legend makes a drawing at most this wide on its own.
+const MAX_ROW: f64 = 1000.0;
 
 impl Legend {
     pub fn new(d: &Diagram) -> Legend {
@@ -69,20 +71,47 @@ impl Legend {
         }
     }
 
-    pub fn min_width(&self) -> f64 {
-        self.items.iter().map(Self::item_width).fold(0.0, f64::max) + 40.0
+    /// Width of the column of headings; items start after it.
+    fn heading_column(&self) -> f64 {
+        self.items
+            .iter()
+            .filter(|i| matches!(i, LegendItem::Heading(_)))
+            .map(Self::item_width)
+            .fold(0.0, f64::max)
+            + 14.0
     }
 
-    /// Items placed left to right, a heading always starting a new row.
+    /// Wide enough for each group on one row, up to a point.
+    pub fn min_width(&self) -> f64 {
+        let mut widest: f64 = 0.0;
+        let mut row = 0.0;
+        for item in &self.items {
+            if matches!(item, LegendItem::Heading(_)) {
+                row = 0.0;
+            } else {
+                row += Self::item_width(item) + 14.0;
+                widest = widest.max(row);
+            }
+        }
+        (self.heading_column() + widest).min(MAX_ROW) + 32.0
+    }
+
+    /// Items placed left to right after their heading; a group that does not fit continues on
+    /// the next row, under its first item.
     fn rows(&self, w: f64) -> Vec<Vec<(f64, &LegendItem)>> {
+        let start = self.heading_column();
         let mut rows: Vec<Vec<(f64, &LegendItem)>> = Vec::new();
-        let mut x = 0.0;
+        let mut x = start;
         for item in &self.items {
             let iw = Self::item_width(item);
-            let new_row = matches!(item, LegendItem::Heading(_)) || x + iw > w - 32.0;
-            if new_row || rows.is_empty() {
+            if matches!(item, LegendItem::Heading(_)) {
+                rows.push(vec![(0.0, item)]);
+                x = start;
+                continue;
+            }
+            if rows.is_empty() || (x > start && x + iw > w - 32.0) {
                 rows.push(Vec::new());
-                x = 0.0;
+                x = start;
             }
             rows.last_mut().expect("pushed").push((x, item));
             x += iw + 14.0;
