@@ -41,6 +41,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Draw the data-flow diagram of a model: SVG (no Graphviz needed), Mermaid or DOT.
+    Diagram(cmd::diagram::DiagramArgs),
     /// What changed between two versions of a model: elements and findings (`--git REV`).
     Diff(cmd::diff::DiffArgs),
     /// Explain one finding: why it applies, how it was scored, which controls reduce it.
@@ -91,6 +93,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Diagram(a) => cmd::diagram::run(a, style),
         Command::Diff(a) => cmd::diff::run(a, style),
         Command::Explain(a) => cmd::explain::run(a, style),
         Command::Plan(a) => cmd::plan::run(a, style),

@@ -1,5 +1,6 @@
 pub mod analyze;
 pub mod check;
+pub mod diagram;
 pub mod diff;
 pub mod explain;
 pub mod export;
