@@ -359,6 +359,27 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
 <div class=\"card neutral\"><div class=\"n\">{}</div><div>attack paths</div></div></div>",
         s.accepted, s.attack_paths
     );
+    let top: Vec<&ReportFinding> = r.findings.iter().filter(|f| f.open).take(5).collect();
+    if !top.is_empty() {
+        out.push_str("<h3>What threatens it most</h3><ol class=\"top\">");
+        for f in top {
+            let impact = f.finding.impact.split(". ").next().unwrap_or("");
+            let _ = write!(
+                out,
+                "<li>{} <a href=\"#f-{}\">{}</a> on <code>{}</code>: {}</li>",
+                badge(
+                    &f.risk.residual.score.severity,
+                    f.risk.residual.score.severity_rank,
+                    bands
+                ),
+                esc(&f.finding.id),
+                esc(&f.finding.title),
+                esc(&f.finding.target.id),
+                esc(impact.trim_end_matches('.'))
+            );
+        }
+        out.push_str("</ol>");
+    }
     if !r.plan.is_empty() {
         out.push_str("<h3>What to do first</h3><ol class=\"first\">");
         for item in r.plan.iter().take(3) {
