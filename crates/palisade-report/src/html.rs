@@ -183,13 +183,7 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report) {
     if !risk.controls.is_empty() {
         out.push_str("<h4>Controls</h4><ul>");
         for c in &risk.controls {
-            let mut red = Vec::new();
-            if let Some(x) = c.likelihood_reduction {
-                red.push(format!("likelihood −{:.0}%", x * 100.0));
-            }
-            if let Some(x) = c.impact_reduction {
-                red.push(format!("impact −{:.0}%", x * 100.0));
-            }
+            let red = crate::text::reductions(c);
             let _ = write!(
                 out,
                 "<li class=\"{}\"><code>{}</code> ({}) — {}; {}{}</li>",
@@ -197,7 +191,7 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report) {
                 esc(&c.control),
                 esc(&name(c.status)),
                 esc(&c.scope),
-                esc(&red.join(", ")),
+                esc(&red),
                 if c.effective {
                     ""
                 } else {
@@ -250,18 +244,12 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report) {
         );
     }
     let m = &fi.mappings;
-    let ids: Vec<String> = m
-        .atlas
-        .iter()
+    let ids: Vec<String> = crate::text::mapping_ids(m)
+        .into_iter()
         .map(|id| match r.atlas.as_ref().and_then(|a| a.names.get(id)) {
             Some(n) => format!("{id} {n}"),
             None => id.clone(),
         })
-        .chain(m.owasp_llm.iter().cloned())
-        .chain(m.owasp_ml.iter().cloned())
-        .chain(m.owasp_agentic.iter().cloned())
-        .chain(m.nist.iter().cloned())
-        .chain(m.cwe.iter().cloned())
         .collect();
     if !ids.is_empty() {
         let _ = write!(
