@@ -41,6 +41,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Find the threats that apply to a model, with their rationale and attack paths.
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Draw the data-flow diagram of a model: SVG (no Graphviz needed), Mermaid or DOT.
+    Diagram(cmd::diagram::DiagramArgs),
     /// What changed between two versions of a model: elements and findings (`--git REV`).
     Diff(cmd::diff::DiffArgs),
     /// Explain one finding: why it applies, how it was scored, which controls reduce it.
@@ -67,6 +69,11 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Create or verify a provenance manifest (size, SHA-256, BLAKE3 per file) of a directory.
     Manifest(cmd::manifest::ManifestArgs),
+    /// Export the model for other programs: `export aibom` (CycloneDX 1.6 AI-BOM), `export otm`
+    /// (Open Threat Model).
+    Export(cmd::export::ExportArgs),
+    /// Write a model file from another format: `import otm` (Open Threat Model).
+    Import(cmd::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +93,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(a) => cmd::check::run(a, style),
         Command::Analyze(a) => cmd::analyze::run(a, style),
+        Command::Diagram(a) => cmd::diagram::run(a, style),
         Command::Diff(a) => cmd::diff::run(a, style),
         Command::Explain(a) => cmd::explain::run(a, style),
         Command::Plan(a) => cmd::plan::run(a, style),
@@ -98,6 +106,8 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(a),
         Command::Scan(a) => return cmd::scan::run(a),
         Command::Manifest(a) => return cmd::manifest::run(a),
+        Command::Export(a) => cmd::export::run(a, style),
+        Command::Import(a) => cmd::import::run(a, style),
     };
     ExitCode::from(code)
 }

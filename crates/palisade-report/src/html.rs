@@ -184,13 +184,7 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report, plan: Option<
     if !risk.controls.is_empty() {
         out.push_str("<h4>Controls</h4><ul>");
         for c in &risk.controls {
-            let mut red = Vec::new();
-            if let Some(x) = c.likelihood_reduction {
-                red.push(format!("likelihood −{:.0}%", x * 100.0));
-            }
-            if let Some(x) = c.impact_reduction {
-                red.push(format!("impact −{:.0}%", x * 100.0));
-            }
+            let red = crate::text::reductions(c);
             let _ = write!(
                 out,
                 "<li class=\"{}\"><code>{}</code> ({}) — {}; {}{}</li>",
@@ -198,7 +192,7 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report, plan: Option<
                 esc(&c.control),
                 esc(&name(c.status)),
                 esc(&c.scope),
-                esc(&red.join(", ")),
+                esc(&red),
                 if c.effective {
                     ""
                 } else {
@@ -251,18 +245,12 @@ fn finding_detail(out: &mut String, f: &ReportFinding, r: &Report, plan: Option<
         );
     }
     let m = &fi.mappings;
-    let ids: Vec<String> = m
-        .atlas
-        .iter()
+    let ids: Vec<String> = crate::text::mapping_ids(m)
+        .into_iter()
         .map(|id| match r.atlas.as_ref().and_then(|a| a.names.get(id)) {
             Some(n) => format!("{id} {n}"),
             None => id.clone(),
         })
-        .chain(m.owasp_llm.iter().cloned())
-        .chain(m.owasp_ml.iter().cloned())
-        .chain(m.owasp_agentic.iter().cloned())
-        .chain(m.nist.iter().cloned())
-        .chain(m.cwe.iter().cloned())
         .collect();
     if !ids.is_empty() {
         let _ = write!(
@@ -361,6 +349,27 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
 <div class=\"card neutral\"><div class=\"n\">{}</div><div>attack paths</div></div></div>",
         s.accepted, s.attack_paths
     );
+    let top: Vec<&ReportFinding> = r.findings.iter().filter(|f| f.open).take(5).collect();
+    if !top.is_empty() {
+        out.push_str("<h3>What threatens it most</h3><ol class=\"top\">");
+        for f in top {
+            let impact = f.finding.impact.split(". ").next().unwrap_or("");
+            let _ = write!(
+                out,
+                "<li>{} <a href=\"#f-{}\">{}</a> on <code>{}</code>: {}</li>",
+                badge(
+                    &f.risk.residual.score.severity,
+                    f.risk.residual.score.severity_rank,
+                    bands
+                ),
+                esc(&f.finding.id),
+                esc(&f.finding.title),
+                esc(&f.finding.target.id),
+                esc(impact.trim_end_matches('.'))
+            );
+        }
+        out.push_str("</ol>");
+    }
     if !r.plan.is_empty() {
         out.push_str("<h3>What to do first</h3><ol class=\"first\">");
         for item in r.plan.iter().take(3) {

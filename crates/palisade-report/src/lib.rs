@@ -11,6 +11,6 @@ pub mod markdown;
 pub mod sarif;
 pub mod terminal;
 pub mod testplan;
-mod text;
+pub mod text;
 
 pub use data::{Context, Report, build, schema};

@@ -115,13 +115,7 @@ fn details(out: &mut String, f: &ReportFinding, plan: Option<&Item>) {
     if !f.risk.controls.is_empty() {
         let _ = writeln!(out, "\n**Controls.**\n");
         for c in &f.risk.controls {
-            let mut red = Vec::new();
-            if let Some(x) = c.likelihood_reduction {
-                red.push(format!("likelihood −{:.0}%", x * 100.0));
-            }
-            if let Some(x) = c.impact_reduction {
-                red.push(format!("impact −{:.0}%", x * 100.0));
-            }
+            let red = crate::text::reductions(c);
             let _ = writeln!(
                 out,
                 "- {} ({}{}): {}; {}",
@@ -133,7 +127,7 @@ fn details(out: &mut String, f: &ReportFinding, plan: Option<&Item>) {
                     ", does not count yet"
                 },
                 escape(&c.scope),
-                red.join(", ")
+                red
             );
         }
     }
@@ -166,14 +160,8 @@ fn details(out: &mut String, f: &ReportFinding, plan: Option<&Item>) {
         );
     }
     let m = &fi.mappings;
-    let ids: Vec<String> = m
-        .atlas
-        .iter()
-        .chain(&m.owasp_llm)
-        .chain(&m.owasp_ml)
-        .chain(&m.owasp_agentic)
-        .chain(&m.nist)
-        .chain(&m.cwe)
+    let ids: Vec<String> = crate::text::mapping_ids(m)
+        .into_iter()
         .map(|s| code(s))
         .collect();
     if !ids.is_empty() {

@@ -66,32 +66,16 @@ fn rule_json(code: &str, r: &Report, lib: &palisade_threats::Library) -> Value {
         docs.what.value,
         docs.why.value,
         docs.example.value,
-        mitigations
-            .iter()
-            .map(|x| format!("- {x}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        references
-            .iter()
-            .map(|x| format!("- {x}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        crate::text::bullets(&mitigations),
+        crate::text::bullets(&references),
     );
     let help_md = format!(
         "**What it is.** {}\n\n**Why it matters.** {}\n\n**Example.** {}\n\n**Mitigations**\n\n{}\n\n**References**\n\n{}",
         docs.what.value,
         docs.why.value,
         docs.example.value,
-        mitigations
-            .iter()
-            .map(|x| format!("- {x}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        references
-            .iter()
-            .map(|x| format!("- {x}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        crate::text::bullets(&mitigations),
+        crate::text::bullets(&references),
     );
     // The rule's default level is its base risk on the default policy's scale.
     let base_rank = match (rule.base_likelihood.value, rule.base_impact.value) {

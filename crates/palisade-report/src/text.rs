@@ -25,6 +25,39 @@ pub fn wrap(text: &str, width: usize, indent: usize, first: usize) -> String {
     out
 }
 
+/// What a control removes, e.g. `likelihood −50%, impact −35%`.
+pub fn reductions(c: &palisade_risk::assess::ControlEffect) -> String {
+    let mut parts = Vec::new();
+    if let Some(x) = c.likelihood_reduction {
+        parts.push(format!("likelihood −{:.0}%", x * 100.0));
+    }
+    if let Some(x) = c.impact_reduction {
+        parts.push(format!("impact −{:.0}%", x * 100.0));
+    }
+    parts.join(", ")
+}
+
+/// Every taxonomy id of a finding, ATLAS first.
+pub fn mapping_ids(m: &palisade_threats::engine::FindingMappings) -> Vec<&String> {
+    m.atlas
+        .iter()
+        .chain(&m.owasp_llm)
+        .chain(&m.owasp_ml)
+        .chain(&m.owasp_agentic)
+        .chain(&m.nist)
+        .chain(&m.cwe)
+        .collect()
+}
+
+/// A Markdown-or-text bullet list.
+pub fn bullets(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|x| format!("- {x}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")

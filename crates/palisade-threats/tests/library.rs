@@ -255,3 +255,128 @@ fn every_atlas_id_in_the_library_exists_in_atlas_5_6() {
     }
     assert!(missing.is_empty(), "{missing:#?}");
 }
+
+/// Models that exercise the factors the rules' own examples do not.
+const FACTOR_MODELS: &[&str] = &[
+    // A low-criticality research system: a user-written knowledge base with verified provenance,
+    // two-stage validation and drift monitoring; an LLM whose outputs are always reviewed.
+    r#"
+system:
+  name: t
+  criticality: low
+  deployment: {environment: research}
+components:
+  - {id: user, kind: actor, role: customer}
+  - {id: kb, kind: knowledge-base, controlled_by: users, provenance_verified: true, validation: manual-and-automated, drift_monitoring: true}
+  - {id: retr, kind: retriever}
+  - {id: bot, kind: llm, output_review: always}
+flows:
+  - {from: user, to: kb}
+  - {from: retr, to: kb}
+  - {from: bot, to: retr}
+  - {from: user, to: bot}
+"#,
+    // A signed third-party artifact in a code-executing format with clean evidence; a feature
+    // store fed by outsiders without validation.
+    r#"
+system: {name: t, criticality: high}
+components:
+  - {id: partner, kind: actor, role: partner}
+  - {id: base, kind: model-artifact, supplier: open-source, platform: huggingface, pinned: true, digest: "sha256:d6bcb7cbf3890977c500573ed1c341d8ec3509d05d2c58f849690f9fa03cbc2f", signature: sigstore, format: pickle}
+  - {id: fs, kind: feature-store, controlled_by: public, validation: none}
+  - {id: scorer, kind: model, exposure: partner}
+flows:
+  - {from: partner, to: fs}
+  - {from: fs, to: scorer}
+  - {from: base, to: scorer}
+  - {from: partner, to: scorer}
+"#,
+    // Label-only and score APIs with query monitoring and differential privacy (weak and strong).
+    r#"
+system: {name: t, criticality: high}
+data_assets:
+  - {id: people, classification: confidential, personal_data: true}
+components:
+  - {id: partner, kind: actor, role: partner}
+  - {id: store, kind: datastore, data: [people]}
+  - {id: train, kind: training-pipeline}
+  - {id: m1, kind: model, exposure: partner, confidence_output: label, query_monitoring: true, adversarial_environment: true}
+  - {id: m2, kind: model, exposure: partner, confidence_output: scores, training: {personal_data: true, differential_privacy: {epsilon: 4.0}}}
+  - {id: m3, kind: model, exposure: partner, confidence_output: logits, training: {personal_data: true, differential_privacy: {epsilon: 0.5}}}
+flows:
+  - {from: store, to: train, data: [people]}
+  - {from: train, to: m1}
+  - {from: train, to: m2}
+  - {from: train, to: m3}
+  - {from: partner, to: m1}
+  - {from: partner, to: m2}
+  - {from: partner, to: m3}
+"#,
+    // A critical system where an untrusted zone sends sensitive data, unauthenticated and in
+    // clear text, into a trusted one.
+    r#"
+system: {name: t, criticality: critical}
+data_assets:
+  - {id: secret, classification: restricted}
+components:
+  - {id: ext, kind: external-service}
+  - {id: api, kind: service}
+boundaries:
+  - {id: outside, trust: untrusted, contains: [ext]}
+  - {id: inside, trust: trusted, contains: [api]}
+flows:
+  - {from: ext, to: api, data: [secret], protocol: http}
+"#,
+];
+
+/// Every scoring factor holds somewhere: on a rule's firing example or on a shipped example
+/// model. A factor that never holds is dead weight or a condition that silently fails.
+#[test]
+fn every_scoring_factor_applies_somewhere() {
+    let lib = library();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut models: Vec<String> = lib
+        .rules
+        .iter()
+        .flat_map(|r| r.rule.tests.iter().filter(|t| t.fires.value))
+        .map(|t| t.model.value.clone())
+        .collect();
+    models.extend(FACTOR_MODELS.iter().map(|m| m.to_string()));
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+    for e in std::fs::read_dir(examples).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "yaml") {
+            models.push(std::fs::read_to_string(p).unwrap());
+        }
+    }
+    // The signed artifact of the second model scanned clean with a verified manifest.
+    let mut evidence = palisade_analysis::Evidence::new();
+    evidence.insert(
+        "base".into(),
+        palisade_analysis::ArtifactEvidence {
+            scan_verdict: Some("clean".into()),
+            files_scanned: 1,
+            manifest_verified: Some(true),
+            ..Default::default()
+        },
+    );
+    for text in &models {
+        let loaded = palisade_model::load_str("m.yaml", text);
+        let Some(model) = loaded.model.as_ref() else {
+            panic!("invalid model: {:?}", loaded.diagnostics);
+        };
+        let facts = palisade_analysis::analyze_with(model, &evidence);
+        let ev = evaluate(model, &facts, &lib, &Selection::default(), None);
+        for f in &ev.findings {
+            seen.extend(f.factors.iter().map(|x| x.id.clone()));
+        }
+    }
+    let never: Vec<&str> = lib
+        .factors
+        .iter()
+        .map(|f| f.id.as_str())
+        .filter(|id| !seen.contains(*id))
+        .collect();
+    assert!(lib.factors.len() >= 30, "{} factors", lib.factors.len());
+    assert!(never.is_empty(), "factors that never apply: {never:?}");
+}

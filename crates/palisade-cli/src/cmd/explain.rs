@@ -91,13 +91,6 @@ fn pct(x: f64) -> String {
 }
 
 fn effect_line(c: &ControlEffect) -> String {
-    let mut parts = Vec::new();
-    if let Some(r) = c.likelihood_reduction {
-        parts.push(format!("likelihood −{}", pct(r)));
-    }
-    if let Some(r) = c.impact_reduction {
-        parts.push(format!("impact −{}", pct(r)));
-    }
     format!(
         "{} ({}): {} [{}]; {}; {}{}",
         c.control,
@@ -109,7 +102,7 @@ fn effect_line(c: &ControlEffect) -> String {
             .collect::<Vec<_>>()
             .join("+"),
         c.scope,
-        parts.join(", "),
+        palisade_report::text::reductions(c),
         if c.effectiveness_declared {
             " (the control's own effectiveness)"
         } else {
@@ -311,15 +304,7 @@ fn text(
     }
     out.push('\n');
     let m = &f.mappings;
-    let ids: Vec<&String> = m
-        .atlas
-        .iter()
-        .chain(&m.owasp_llm)
-        .chain(&m.owasp_ml)
-        .chain(&m.owasp_agentic)
-        .chain(&m.nist)
-        .chain(&m.cwe)
-        .collect();
+    let ids = palisade_report::text::mapping_ids(m);
     if !ids.is_empty() {
         let _ = writeln!(
             out,

@@ -1,7 +1,10 @@
 pub mod analyze;
 pub mod check;
+pub mod diagram;
 pub mod diff;
 pub mod explain;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod manifest;
 pub mod mitigations;

@@ -98,6 +98,15 @@ fn width() -> usize {
         .map_or(80, |w| w.clamp(40, 200))
 }
 
+/// Reports embed the data-flow diagram up to this many components; beyond, a diagram is not
+/// readable on a page (`palisade diagram` still draws it).
+const DIAGRAM_LIMIT: usize = 1500;
+
+fn diagram(run: &Run, format: palisade_render::diagram::Format) -> Option<String> {
+    (run.model().components.len() <= DIAGRAM_LIMIT)
+        .then(|| palisade_render::diagram::render(run.model(), format))
+}
+
 /// Write a report in a format; JSON and SARIF are written as they are serialised.
 pub fn write(
     report: &palisade_report::Report,
@@ -114,8 +123,14 @@ pub fn write(
                 width: width(),
             },
         ),
-        Format::Markdown => palisade_report::markdown::render(report, None),
-        Format::Html => palisade_report::html::render(report, None),
+        Format::Markdown => palisade_report::markdown::render(
+            report,
+            diagram(run, palisade_render::diagram::Format::Mermaid).as_deref(),
+        ),
+        Format::Html => palisade_report::html::render(
+            report,
+            diagram(run, palisade_render::diagram::Format::Svg).as_deref(),
+        ),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report)?;
             return out.write_all(b"\n");
