@@ -50,6 +50,8 @@ pub struct Run {
     pub policy: Policy,
     pub today: Date,
     pub assessment: Assessment,
+    /// The mitigation plan, made when first asked for.
+    plan: std::cell::OnceCell<palisade_risk::Plan>,
 }
 
 impl Run {
@@ -66,8 +68,9 @@ impl Run {
             today: self.today,
         }
     }
-    pub fn plan(&self) -> palisade_risk::Plan {
-        palisade_risk::plan(&self.assessment, &self.input())
+    pub fn plan(&self) -> &palisade_risk::Plan {
+        self.plan
+            .get_or_init(|| palisade_risk::plan(&self.assessment, &self.input()))
     }
 }
 
@@ -229,5 +232,6 @@ pub fn run_from(
         policy,
         today,
         assessment,
+        plan: std::cell::OnceCell::new(),
     })
 }

@@ -32,8 +32,10 @@ pub struct Context<'a> {
 }
 
 /// A threat model report.
+// It borrows the findings, risks and plan of the run it reports on: a report of a large model
+// would otherwise hold a second copy of them. (Doc comments here are schema descriptions.)
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Report {
+pub struct Report<'a> {
     pub format_version: u32,
     pub tool: Tool,
     pub system: SystemInfo,
@@ -43,12 +45,12 @@ pub struct Report {
     /// The risk matrix the scores use.
     pub policy: PolicyInfo,
     /// Every finding with its risk, sorted by residual risk (highest first), then id.
-    pub findings: Vec<ReportFinding>,
-    pub attack_paths: Vec<AttackPath>,
+    pub findings: Vec<ReportFinding<'a>>,
+    pub attack_paths: &'a [AttackPath],
     /// The mitigation plan: open findings by residual risk, with proposed steps.
-    pub plan: Vec<Item>,
-    pub acceptances: Vec<AcceptanceReview>,
-    pub unknown_mitigations: Vec<UnknownMitigation>,
+    pub plan: &'a [Item],
+    pub acceptances: &'a [AcceptanceReview],
+    pub unknown_mitigations: &'a [UnknownMitigation],
     /// The system as modelled: components, data, boundaries, flows, controls.
     pub model: ModelInfo,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,16 +121,16 @@ pub struct PolicyInfo {
 
 /// A finding with its risk assessment.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ReportFinding {
+pub struct ReportFinding<'a> {
     #[serde(flatten)]
-    pub finding: Finding,
-    pub risk: Risk,
+    pub finding: &'a Finding,
+    pub risk: &'a Risk,
     /// `open` or `accepted`.
     pub status: Status,
     /// Whether it still needs mitigating (open, or accepted with a lapsed review).
     pub open: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acceptance: Option<AcceptanceReview>,
+    pub acceptance: Option<&'a AcceptanceReview>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -225,22 +227,21 @@ fn display_name(id: &str, name: Option<&palisade_model::Loc<String>>) -> String 
 }
 
 /// Build the report.
-pub fn build(cx: &Context) -> Report {
+pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
     let m = cx.model;
     let a = cx.assessment;
     let p = cx.policy;
     let risks = a.by_finding();
-    let mut findings: Vec<ReportFinding> = cx
+    let mut findings: Vec<ReportFinding<'a>> = cx
         .findings
         .iter()
         .filter_map(|f| {
-            let risk = (*risks.get(f.id.as_str())?).clone();
-            let open = a.is_open(&risk);
+            let risk = *risks.get(f.id.as_str())?;
             Some(ReportFinding {
-                finding: f.clone(),
+                finding: f,
                 status: risk.status,
-                open,
-                acceptance: risk.acceptance.map(|i| a.acceptances[i].clone()),
+                open: a.is_open(risk),
+                acceptance: risk.acceptance.map(|i| &a.acceptances[i]),
                 risk,
             })
         })
@@ -413,21 +414,21 @@ pub fn build(cx: &Context) -> Report {
                 .collect(),
         },
         findings,
-        attack_paths: cx.facts.attack_paths.clone(),
-        plan: cx.plan.items.clone(),
-        acceptances: a.acceptances.clone(),
-        unknown_mitigations: a.unknown_mitigations.clone(),
+        attack_paths: &cx.facts.attack_paths,
+        plan: &cx.plan.items,
+        acceptances: &a.acceptances,
+        unknown_mitigations: &a.unknown_mitigations,
         model,
         gate: cx.gate.clone(),
         atlas: cx.atlas.clone(),
     }
 }
 
-impl Report {
+impl Report<'_> {
     /// The plan items by finding id (the first item of an id, as a search would find it).
     pub fn plan_by_finding(&self) -> HashMap<&str, &Item> {
         let mut map = HashMap::with_capacity(self.plan.len());
-        for item in &self.plan {
+        for item in self.plan {
             map.entry(item.finding.as_str()).or_insert(item);
         }
         map
@@ -436,7 +437,7 @@ impl Report {
 
 /// The JSON Schema of the JSON report (`palisade schema --report`).
 pub fn schema() -> serde_json::Value {
-    let mut s = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    let mut s = serde_json::to_value(schemars::schema_for!(Report<'static>)).unwrap_or_default();
     if let Some(o) = s.as_object_mut() {
         o.insert(
             "$id".into(),

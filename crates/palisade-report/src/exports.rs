@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-fn open(r: &Report) -> impl Iterator<Item = &ReportFinding> {
+fn open<'r>(r: &'r Report) -> impl Iterator<Item = &'r ReportFinding<'r>> {
     r.findings.iter().filter(|f| f.open)
 }
 
@@ -94,7 +94,7 @@ pub fn checklist(r: &Report) -> Vec<CheckItem> {
             done,
         );
     }
-    for a in &r.acceptances {
+    for a in r.acceptances {
         let lapsed = matches!(
             a.state,
             palisade_risk::assess::AcceptanceState::Overdue

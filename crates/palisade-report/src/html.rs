@@ -476,7 +476,7 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
     if r.attack_paths.is_empty() {
         out.push_str("<p>No attack path from an entry point to an impact was found.</p>");
     }
-    for a in &r.attack_paths {
+    for a in r.attack_paths {
         let _ = write!(
             out,
             "<div class=\"attack\"><div class=\"kind\">{}</div><p class=\"path\">{}</p><p>{}</p></div>",
@@ -533,7 +533,7 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
         out.push_str("<p>No risk is accepted.</p>");
     } else {
         out.push_str("<table><thead><tr><th>Finding</th><th>Approver</th><th>Accepted</th><th>Review due</th><th>Expires</th><th>State</th><th>Justification</th></tr></thead><tbody>");
-        for a in &r.acceptances {
+        for a in r.acceptances {
             let mut state = format!(
                 "<span class=\"state {}\">{}</span>",
                 esc(&name(a.state)),

@@ -274,7 +274,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
 
     if !r.attack_paths.is_empty() {
         let _ = writeln!(out, "## Attack paths\n");
-        for a in &r.attack_paths {
+        for a in r.attack_paths {
             let steps: Vec<String> = a.steps.iter().map(|p| code(p)).collect();
             let _ = writeln!(
                 out,
@@ -318,7 +318,7 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
             out,
             "| Finding | Approver | Accepted | Review due | Expires | State | Justification |\n|---|---|---|---|---|---|---|"
         );
-        for a in &r.acceptances {
+        for a in r.acceptances {
             let mut state = name(a.state);
             if let Some(s) = &a.suggestion {
                 state.push_str(&format!(" (now {})", code(s)));

@@ -269,7 +269,7 @@ pub fn render(r: &Report, o: Options) -> String {
     }
     if !r.attack_paths.is_empty() {
         let _ = writeln!(out, "{} ({})", p.bold("ATTACK PATHS"), r.attack_paths.len());
-        for a in &r.attack_paths {
+        for a in r.attack_paths {
             let kind = name(a.kind);
             let _ = writeln!(
                 out,

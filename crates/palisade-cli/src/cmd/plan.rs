@@ -47,7 +47,7 @@ pub fn run(args: PlanArgs, style: Style) -> u8 {
             s.push('\n');
             s
         }
-        Format::Text => text(&run, &plan, style),
+        Format::Text => text(&run, plan, style),
     };
     if let Err(e) = output::emit(args.output.as_deref(), bytes.as_bytes()) {
         eprintln!("error: cannot write the plan: {e}");

@@ -60,11 +60,11 @@ pub fn atlas(path: Option<&std::path::Path>) -> Result<Option<palisade_threats::
 }
 
 /// Build the report data of a run.
-pub fn data(
-    run: &Run,
+pub fn data<'a>(
+    run: &'a Run,
     atlas: Option<&palisade_threats::atlas::Atlas>,
     gate: Option<GateResult>,
-) -> palisade_report::Report {
+) -> palisade_report::Report<'a> {
     let plan = run.plan();
     let atlas = atlas.map(|a| AtlasInfo {
         version: a.version.clone(),
@@ -81,7 +81,7 @@ pub fn data(
         facts: &run.facts,
         findings: &run.evaluation.findings,
         assessment: &run.assessment,
-        plan: &plan,
+        plan,
         policy: &run.policy,
         library: &run.library,
         gate,
