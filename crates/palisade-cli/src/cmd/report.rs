@@ -107,6 +107,15 @@ fn diagram(run: &Run, format: palisade_render::diagram::Format) -> Option<String
         .then(|| palisade_render::diagram::render(run.model(), format))
 }
 
+/// Pretty JSON and a newline. The serialiser writes many small pieces: a buffer of a concrete
+/// type takes them without a dynamic call each.
+fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Write a report in a format; JSON and SARIF are written as they are serialised.
 pub fn write(
     report: &palisade_report::Report,
@@ -131,14 +140,9 @@ pub fn write(
             report,
             diagram(run, palisade_render::diagram::Format::Svg).as_deref(),
         ),
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)?;
-            return out.write_all(b"\n");
-        }
+        Format::Json => return write_json(report, out),
         Format::Sarif => {
-            let sarif = palisade_report::sarif::render(report, &run.library);
-            serde_json::to_writer_pretty(&mut *out, &sarif)?;
-            return out.write_all(b"\n");
+            return write_json(&palisade_report::sarif::render(report, &run.library), out);
         }
         Format::Csv => return out.write_all(palisade_report::csv::render(report).as_bytes()),
     };
