@@ -144,29 +144,6 @@ fn complete(
     v
 }
 
-/// JSON to a CEL value, directly (no serializer round trip).
-fn to_cel(v: &Value) -> cel::Value {
-    use std::sync::Arc;
-    match v {
-        Value::Null => cel::Value::Null,
-        Value::Bool(b) => cel::Value::Bool(*b),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => cel::Value::Int(i),
-            None => n.as_u64().map_or_else(
-                || cel::Value::Float(n.as_f64().unwrap_or(0.0)),
-                cel::Value::UInt,
-            ),
-        },
-        Value::String(s) => cel::Value::String(Arc::new(s.clone())),
-        Value::Array(a) => cel::Value::List(Arc::new(a.iter().map(to_cel).collect())),
-        Value::Object(o) => {
-            let map: std::collections::HashMap<String, cel::Value> =
-                o.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
-            cel::Value::from(map)
-        }
-    }
-}
-
 /// Only the fields some rule reads, so conditions do not pay for the rest.
 fn prune(v: &Value, fields: Option<&std::collections::BTreeSet<String>>) -> Value {
     match (v, fields) {
@@ -195,26 +172,28 @@ fn union(used: &crate::library::Used, vars: &[&str]) -> std::collections::BTreeS
 struct Views {
     system: Value,
     model: Value,
-    comp_fields: std::collections::BTreeSet<String>,
-    facts_fields: std::collections::BTreeSet<String>,
-    end_fields: std::collections::BTreeSet<String>,
-    end_facts_fields: std::collections::BTreeSet<String>,
+    comp_fields: Wanted,
+    facts_fields: Wanted,
+    end_fields: Wanted,
+    end_facts_fields: Wanted,
 }
 
-fn component_json(
-    c: &palisade_model::Component,
-    fields: &[(&'static str, std::borrow::Cow<'static, str>, bool)],
-    wanted: &std::collections::BTreeSet<String>,
-) -> Value {
-    let v = serde_json::to_value(c).unwrap_or(Value::Null);
-    prune(&complete(v, fields, wanted), Some(wanted))
+/// The JSON view of a model element (the fields rules read, absent ones `null` or `[]`).
+fn component_json(c: &impl Serialize, fields: &value::Fields, wanted: &Wanted) -> Value {
+    value::json_view(c, Some(fields), wanted).unwrap_or_else(|_| {
+        let v = serde_json::to_value(c).unwrap_or(Value::Null);
+        prune(&complete(v, fields, wanted.set()), Some(wanted.set()))
+    })
 }
 
-fn facts_json(f: &impl serde::Serialize, wanted: &std::collections::BTreeSet<String>) -> Value {
-    prune(
-        &serde_json::to_value(f).unwrap_or(Value::Null),
-        Some(wanted),
-    )
+/// The JSON view of facts: the fields rules read.
+fn facts_json(f: &impl Serialize, wanted: &Wanted) -> Value {
+    value::json_view(f, None, wanted).unwrap_or_else(|_| {
+        prune(
+            &serde_json::to_value(f).unwrap_or(Value::Null),
+            Some(wanted.set()),
+        )
+    })
 }
 
 fn views(model: &Model, lib: &Library) -> Views {
@@ -259,10 +238,10 @@ fn views(model: &Model, lib: &Library) -> Views {
     Views {
         system,
         model: model_view,
-        comp_fields: union(uc, &["component"]),
-        facts_fields: union(uc, &["facts"]),
-        end_fields: union(uf, &["from", "to"]),
-        end_facts_fields: union(uf, &["from_facts", "to_facts"]),
+        comp_fields: Wanted::new(&union(uc, &["component"])),
+        facts_fields: Wanted::new(&union(uc, &["facts"])),
+        end_fields: Wanted::new(&union(uf, &["from", "to"])),
+        end_facts_fields: Wanted::new(&union(uf, &["from_facts", "to_facts"])),
     }
 }
 
@@ -377,8 +356,8 @@ pub fn evaluate(
     // all cores and the findings sorted afterwards (deterministic output).
     use rayon::prelude::*;
     let env = std::sync::Arc::new(cel::Env::stdlib());
-    let system = boxed(&v.system);
-    let model_val = boxed(&v.model);
+    let system = value::json_val(&v.system);
+    let model_val = value::json_val(&v.model);
     let mut out = Evaluation::default();
     let fields = palisade_model::Component::field_types();
     let per_component: Vec<(Vec<Finding>, Vec<String>)> = model
@@ -397,25 +376,32 @@ pub fn evaluate(
             if applicable.is_empty() {
                 return (found, errors);
             }
-            let cj = component_json(&c.value, &fields, &v.comp_fields);
-            let fj = facts_json(&facts.components[i], &v.facts_fields);
-            let (cv, fv) = (boxed(&cj), boxed(&fj));
+            let cv = component_val(&c.value, &fields, &v.comp_fields);
+            let fv = facts_val(&facts.components[i], &v.facts_fields);
             let vars = Vars {
                 names: &["component", "facts", "system", "model"],
                 vals: [&*cv, &*fv, &*system, &*model_val],
             };
             let mut ctx = cel::Context::with_env(env.clone());
             ctx.set_variable_resolver(&vars);
-            let view: [(&str, &Value); 4] = [
-                ("component", &cj),
-                ("facts", &fj),
-                ("system", &v.system),
-                ("model", &v.model),
-            ];
+            // Rationales render from JSON views, made only for elements a rule fires on.
+            let mut json: Option<(Value, Value)> = None;
             for r in applicable {
                 if fires(r, &ctx, c.id.value.as_str(), &mut errors) != Some(true) {
                     continue;
                 }
+                let (cj, fj) = json.get_or_insert_with(|| {
+                    (
+                        component_json(&c.value, &fields, &v.comp_fields),
+                        facts_json(&facts.components[i], &v.facts_fields),
+                    )
+                });
+                let view: [(&str, &Value); 4] = [
+                    ("component", cj),
+                    ("facts", fj),
+                    ("system", &v.system),
+                    ("model", &v.model),
+                ];
                 found.push(finding(
                     r,
                     factors_of(r),
@@ -440,19 +426,34 @@ pub fn evaluate(
 
     if !flow_rules.is_empty() {
         // Flow ends: only the fields flow rules read, shared by all flows of a component.
-        let ends: Vec<(Value, Value, Val, Val)> = model
+        let ends: Vec<(Val, Val)> = model
             .components
             .par_iter()
             .enumerate()
             .map(|(i, c)| {
-                let cj = component_json(&c.value, &fields, &v.end_fields);
-                let fj = facts_json(&facts.components[i], &v.end_facts_fields);
-                let (cv, fv) = (boxed(&cj), boxed(&fj));
-                (cj, fj, cv, fv)
+                (
+                    component_val(&c.value, &fields, &v.end_fields),
+                    facts_val(&facts.components[i], &v.end_facts_fields),
+                )
             })
             .collect();
+        // The JSON views of flow ends, for rationales: made for the ends of flows a rule fires
+        // on, once per component.
+        let end_views: Vec<std::sync::OnceLock<(Value, Value)>> = model
+            .components
+            .iter()
+            .map(|_| Default::default())
+            .collect();
+        let end_json = |i: usize| {
+            end_views[i].get_or_init(|| {
+                (
+                    component_json(&model.components[i].value, &fields, &v.end_fields),
+                    facts_json(&facts.components[i], &v.end_facts_fields),
+                )
+            })
+        };
         let flow_fields = palisade_model::Flow::field_types();
-        let wanted = |var: &str| uf.get(var).cloned().unwrap_or_default();
+        let wanted = |var: &str| Wanted::new(&uf.get(var).cloned().unwrap_or_default());
         let (flow_wanted, flow_facts_wanted) = (wanted("flow"), wanted("facts"));
         let per_flow: Vec<(Vec<Finding>, Vec<String>)> = model
             .flows
@@ -466,16 +467,8 @@ pub fn evaluate(
                     return (found, errors);
                 };
                 let (ea, eb) = (&ends[a], &ends[b]);
-                let flow_json = prune(
-                    &complete(
-                        serde_json::to_value(&f.value).unwrap_or(Value::Null),
-                        &flow_fields,
-                        &flow_wanted,
-                    ),
-                    Some(&flow_wanted),
-                );
-                let ff_json = facts_json(&facts.flows[fi], &flow_facts_wanted);
-                let (fv, ffv) = (boxed(&flow_json), boxed(&ff_json));
+                let fv = component_val(&f.value, &flow_fields, &flow_wanted);
+                let ffv = facts_val(&facts.flows[fi], &flow_facts_wanted);
                 let vars = Vars {
                     names: &[
                         "flow",
@@ -490,10 +483,10 @@ pub fn evaluate(
                     vals: [
                         &*fv,
                         &*ffv,
-                        &*ea.2,
-                        &*eb.2,
-                        &*ea.3,
-                        &*eb.3,
+                        &*ea.0,
+                        &*eb.0,
+                        &*ea.1,
+                        &*eb.1,
                         &*system,
                         &*model_val,
                     ],
@@ -501,17 +494,25 @@ pub fn evaluate(
                 let mut ctx = cel::Context::with_env(env.clone());
                 ctx.set_variable_resolver(&vars);
                 let id = model.flow_id(fi).to_string();
+                let mut json: Option<(Value, Value)> = None;
                 for r in &flow_rules {
                     if fires(r, &ctx, &id, &mut errors) != Some(true) {
                         continue;
                     }
+                    let (fj, ffj) = json.get_or_insert_with(|| {
+                        (
+                            component_json(&f.value, &flow_fields, &flow_wanted),
+                            facts_json(&facts.flows[fi], &flow_facts_wanted),
+                        )
+                    });
+                    let ((ta, tfa), (tb, tfb)) = (end_json(a), end_json(b));
                     let view: [(&str, &Value); 8] = [
-                        ("flow", &flow_json),
-                        ("facts", &ff_json),
-                        ("from", &ea.0),
-                        ("to", &eb.0),
-                        ("from_facts", &ea.1),
-                        ("to_facts", &eb.1),
+                        ("flow", fj),
+                        ("facts", ffj),
+                        ("from", ta),
+                        ("to", tb),
+                        ("from_facts", tfa),
+                        ("to_facts", tfb),
                         ("system", &v.system),
                         ("model", &v.model),
                     ];
@@ -547,11 +548,18 @@ pub fn evaluate(
     out
 }
 
-type Val = Box<dyn cel::common::value::Val>;
+use crate::value::{self, Val, Wanted};
 
-fn boxed(v: &Value) -> Val {
-    let converted: Result<Val, _> = to_cel(v).try_into();
-    converted.unwrap_or_else(|_| Box::new(cel::common::types::CelNull))
+/// The CEL view of a model element (a component or a flow): the fields rules read, absent ones
+/// `null` or `[]`. The JSON route is the fallback for a value CEL's types cannot take directly.
+fn component_val(c: &impl Serialize, fields: &value::Fields, wanted: &Wanted) -> Val {
+    value::view(c, Some(fields), wanted)
+        .unwrap_or_else(|_| value::json_val(&component_json(c, fields, wanted)))
+}
+
+/// The CEL view of facts: the fields rules read.
+fn facts_val(f: &impl Serialize, wanted: &Wanted) -> Val {
+    value::view(f, None, wanted).unwrap_or_else(|_| value::json_val(&facts_json(f, wanted)))
 }
 
 /// The variables of one evaluation, lent to CEL by reference.

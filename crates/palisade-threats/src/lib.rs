@@ -12,6 +12,7 @@ pub mod ids;
 pub mod library;
 pub mod rule;
 pub mod types;
+mod value;
 
 pub use engine::{Evaluation, Finding, Selection, evaluate};
 pub use library::{BUILTIN, CompiledRule, Library, LoadedLibrary, load};
