@@ -57,8 +57,8 @@ pub fn render(r: &Report) -> String {
         let plan = plans.get(fi.id.as_str()).copied();
         let row: Vec<String> = vec![
             fi.id.clone(),
-            fi.code.clone(),
-            fi.title.clone(),
+            fi.code.to_string(),
+            fi.title.to_string(),
             fi.category.as_str().to_string(),
             name(fi.target.kind),
             fi.target.id.clone(),
@@ -71,10 +71,10 @@ pub fn render(r: &Report) -> String {
                 .map(|l| l.line.to_string())
                 .unwrap_or_default(),
             if f.open { "open" } else { "accepted" }.to_string(),
-            risk.inherent.score.severity.clone(),
+            risk.inherent.score.severity.to_string(),
             risk.inherent.score.likelihood.to_string(),
             risk.inherent.score.impact.to_string(),
-            risk.residual.score.severity.clone(),
+            risk.residual.score.severity.to_string(),
             risk.residual.score.likelihood.to_string(),
             risk.residual.score.impact.to_string(),
             risk.controls

@@ -272,14 +272,14 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
     for f in &findings {
         let (i, r) = (&f.risk.inherent.score, &f.risk.residual.score);
         heat_inh[i.impact as usize - 1][i.likelihood as usize - 1] += 1;
-        *inherent.entry(i.severity.clone()).or_insert(0) += 1;
+        *inherent.entry(i.severity.to_string()).or_insert(0) += 1;
         *by_category
             .entry(f.finding.category.as_str().to_string())
             .or_insert(0) += 1;
         *by_component.entry(f.finding.target.id.clone()).or_insert(0) += 1;
         if f.open {
             heat_res[r.impact as usize - 1][r.likelihood as usize - 1] += 1;
-            *residual.entry(r.severity.clone()).or_insert(0) += 1;
+            *residual.entry(r.severity.to_string()).or_insert(0) += 1;
             worst = Some(worst.map_or(r.severity_rank, |w: usize| w.max(r.severity_rank)));
         }
     }

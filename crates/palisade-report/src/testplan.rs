@@ -135,7 +135,12 @@ fn push(
         entry_point: entry,
         path,
         steps,
-        preconditions: f.finding.preconditions.clone(),
+        preconditions: f
+            .finding
+            .preconditions
+            .iter()
+            .map(|p| p.to_string())
+            .collect(),
         expected: expected.to_string(),
         automation,
         atlas: f.finding.mappings.atlas.clone(),

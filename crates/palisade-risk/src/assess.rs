@@ -7,7 +7,7 @@ use palisade_analysis::Facts;
 use palisade_model::date::Date;
 use palisade_model::{ControlStatus, Element, Id, Model};
 use palisade_threats::rule::Axis;
-use palisade_threats::{Category, Finding, Target};
+use palisade_threats::{Category, Finding, Shared, Target, Text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -19,12 +19,12 @@ pub struct Score {
     /// Impact level, 1 = lowest.
     pub impact: u8,
     /// The likelihood level's name in the policy.
-    pub likelihood_level: String,
-    pub impact_level: String,
+    pub likelihood_level: Text,
+    pub impact_level: Text,
     /// Likelihood × impact.
     pub score: u32,
     /// The policy band of the cell.
-    pub severity: String,
+    pub severity: Text,
     /// The band's rank, 0 = lowest (for sorting and thresholds).
     pub severity_rank: usize,
 }
@@ -37,10 +37,10 @@ impl Score {
         Score {
             likelihood: l,
             impact: i,
-            likelihood_level: policy.likelihood_levels[l as usize - 1].clone(),
-            impact_level: policy.impact_levels[i as usize - 1].clone(),
+            likelihood_level: policy.likelihood_name(l as usize - 1),
+            impact_level: policy.impact_name(i as usize - 1),
             score: u32::from(l) * u32::from(i),
-            severity: policy.bands[band].clone(),
+            severity: policy.band_name(band),
             severity_rank: band,
         }
     }
@@ -49,12 +49,12 @@ impl Score {
 /// A scoring factor that moved a finding's inherent risk.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FactorUse {
-    pub id: String,
+    pub id: Text,
     pub affects: Axis,
     pub delta: i64,
-    pub reason: String,
+    pub reason: Text,
     /// The attributes and facts it reads.
-    pub reads: Vec<String>,
+    pub reads: Shared<Vec<String>>,
 }
 
 /// How the inherent risk was reached.
@@ -147,8 +147,8 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub finding: String,
-    pub code: String,
-    pub title: String,
+    pub code: Text,
+    pub title: Text,
     pub category: Category,
     pub target: String,
     pub inherent: Inherent,

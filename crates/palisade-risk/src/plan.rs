@@ -5,8 +5,8 @@ use crate::assess::{
     Assessment, ControlEffect, Input, Relevance, Residual, Score, residual_levels, round_level,
 };
 use crate::catalog::{Mitigation, MitigationKind, Owner};
-use palisade_threats::Finding;
 use palisade_threats::rule::Axis;
+use palisade_threats::{Finding, Text};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,8 +16,8 @@ pub const MAX_STEPS: usize = 3;
 /// A mitigation the plan proposes.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Step {
-    pub mitigation: String,
-    pub name: String,
+    pub mitigation: Text,
+    pub name: Text,
     pub kind: MitigationKind,
     pub owner: Owner,
     pub reduces: Axis,
@@ -35,7 +35,7 @@ pub struct Step {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
     pub finding: String,
-    pub title: String,
+    pub title: palisade_threats::Text,
     pub target: String,
     pub residual: Score,
     pub steps: Vec<Step>,
@@ -68,6 +68,8 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
         findings.entry(f.id.as_str()).or_insert(f);
     }
     let mut relevance = Relevance::new(input.catalog);
+    // Mitigation ids and names, shared by the steps of every item.
+    let mut names: HashMap<&str, (Text, Text)> = HashMap::new();
     for risk in assessment.risks.iter().filter(|r| assessment.is_open(r)) {
         let Some(&f) = findings.get(risk.finding.as_str()) else {
             continue;
@@ -156,9 +158,16 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
         let steps: Vec<Step> = chosen
             .iter()
             .filter_map(|id| input.catalog.get(id))
-            .map(|m| Step {
-                mitigation: m.id.value.clone(),
-                name: m.name.value.clone(),
+            .map(|m| {
+                let (mitigation, name) = names
+                    .entry(m.id.value.as_str())
+                    .or_insert_with(|| (Text::from(&m.id.value), Text::from(&m.name.value)))
+                    .clone();
+                (m, mitigation, name)
+            })
+            .map(|(m, mitigation, name)| Step {
+                mitigation,
+                name,
                 kind: m.kind.value,
                 owner: m.owner.value,
                 reduces: m.reduces.value,

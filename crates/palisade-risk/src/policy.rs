@@ -5,6 +5,7 @@ use palisade_model::convert::{Cx, FromNode, MapNode};
 use palisade_model::diag::{Diagnostic, codes};
 use palisade_model::node::{Limits, parse};
 use palisade_model::{Criticality, Loc, SourceMap, model_struct};
+use palisade_threats::Text;
 use std::path::PathBuf;
 
 /// The shipped policy, as a user would write it.
@@ -150,9 +151,40 @@ pub struct Policy {
     pub max_factor_shift: u8,
     pub depth_threshold: usize,
     pub review_warning_days: u64,
+    /// The level and band names as shared text, for the scores of many findings.
+    #[serde(skip)]
+    names: Names,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Names {
+    likelihood: Vec<Text>,
+    impact: Vec<Text>,
+    bands: Vec<Text>,
+}
+
+/// `names[i]` shared when it still spells `strings[i]`, else a copy of `strings[i]`.
+fn shared(names: &[Text], strings: &[String], i: usize) -> Text {
+    match names.get(i) {
+        Some(t) if *t == strings[i] => t.clone(),
+        _ => Text::from(&strings[i]),
+    }
 }
 
 impl Policy {
+    /// The name of a likelihood level (0-based).
+    pub fn likelihood_name(&self, i: usize) -> Text {
+        shared(&self.names.likelihood, &self.likelihood_levels, i)
+    }
+    /// The name of an impact level (0-based).
+    pub fn impact_name(&self, i: usize) -> Text {
+        shared(&self.names.impact, &self.impact_levels, i)
+    }
+    /// The name of a band.
+    pub fn band_name(&self, i: usize) -> Text {
+        shared(&self.names.bands, &self.bands, i)
+    }
+
     pub fn max_likelihood(&self) -> u8 {
         self.likelihood_levels.len() as u8
     }
@@ -236,7 +268,17 @@ pub fn load(path: PathBuf, text: String) -> LoadedPolicy {
             max_factor_shift: p.max_factor_shift.value.min(10) as u8,
             depth_threshold: band(&p.depth_threshold.value),
             review_warning_days: p.review_warning_days.value,
+            names: Names::default(),
         }
+    });
+    let policy = policy.map(|mut p| {
+        let texts = |v: &[String]| v.iter().map(Text::from).collect();
+        p.names = Names {
+            likelihood: texts(&p.likelihood_levels),
+            impact: texts(&p.impact_levels),
+            bands: texts(&p.bands),
+        };
+        p
     });
     LoadedPolicy {
         sources,

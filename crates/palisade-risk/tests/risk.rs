@@ -61,7 +61,7 @@ impl Out {
             .inherent
             .factors
             .iter()
-            .map(|f| f.id.clone())
+            .map(|f| f.id.to_string())
             .collect()
     }
 }
@@ -139,7 +139,7 @@ fn each_factor_moves_its_axis_by_its_delta() {
         .find(|f| f.id == "query-monitoring")
         .expect("query-monitoring factor");
     assert_eq!(f.delta, -1);
-    assert_eq!(f.reads, vec!["component.query_monitoring".to_string()]);
+    assert_eq!(*f.reads, vec!["component.query_monitoring".to_string()]);
     assert_eq!(
         monitored.risk(id).inherent.likelihood_shift,
         scores.risk(id).inherent.likelihood_shift - 1
@@ -545,7 +545,7 @@ fn before_after(name: &str, edit: impl Fn(&str) -> String) -> Vec<(String, Vec<S
         .map(|f| {
             (
                 f.id.clone(),
-                f.mitigations.clone(),
+                f.mitigations.to_vec(),
                 a.risk(&f.id).residual.score.score,
                 b.risk(&f.id).residual.score.score,
             )

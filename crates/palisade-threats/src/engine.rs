@@ -2,6 +2,7 @@
 
 use crate::library::{CompiledFactor, CompiledRule, Library, template_paths};
 use crate::rule::{Category, Stride, Target};
+use crate::shared::{Shared, Text};
 use palisade_analysis::Facts;
 use palisade_model::{ComponentKind, ControlStatus, Criticality, Model, SourceMap, Span};
 use serde::Serialize;
@@ -75,14 +76,14 @@ pub struct FindingMappings {
 /// A scoring factor that holds on a finding's element.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ScoreFactor {
-    pub id: String,
+    pub id: Text,
     pub affects: crate::rule::Axis,
     /// Levels added (negative: removed).
     pub delta: i64,
     /// Why, rendered for this element.
-    pub reason: String,
+    pub reason: Text,
     /// The attributes and facts the factor reads.
-    pub reads: Vec<String>,
+    pub reads: Shared<Vec<String>>,
 }
 
 /// A threat that applies to one element of the model, with the reasons.
@@ -90,22 +91,22 @@ pub struct ScoreFactor {
 pub struct Finding {
     /// Stable id: `CODE@element-id`. Renaming an unrelated element never changes it.
     pub id: String,
-    pub code: String,
-    pub name: String,
-    pub title: String,
+    pub code: Text,
+    pub name: Text,
+    pub title: Text,
     pub category: Category,
     pub stride: Vec<Stride>,
     pub target: FindingTarget,
     /// Why the rule fired here: the facts and the path.
     pub rationale: String,
-    pub attack_vector: String,
+    pub attack_vector: Text,
     /// The preconditions that hold on this element.
-    pub preconditions: Vec<String>,
-    pub impact: String,
+    pub preconditions: Vec<Text>,
+    pub impact: Text,
     pub base_likelihood: Criticality,
     pub base_impact: Criticality,
-    pub mappings: FindingMappings,
-    pub mitigations: Vec<String>,
+    pub mappings: Shared<FindingMappings>,
+    pub mitigations: Shared<Vec<String>>,
     /// Scoring factors that hold here (applied to the base likelihood and impact).
     pub factors: Vec<ScoreFactor>,
     /// The route untrusted content takes to the target, when there is one.
@@ -335,22 +336,11 @@ pub fn evaluate(
         .collect();
     let v = views(model, lib);
     let uf = &lib.used_flow;
-    let by_rule: std::collections::HashMap<&str, Vec<&CompiledFactor>> = rules
+    let by_rule: std::collections::HashMap<&str, RuleShared> = rules
         .iter()
-        .map(|r| {
-            let fs = lib
-                .factors
-                .iter()
-                .filter(|f| f.applies_to(&r.rule))
-                .collect();
-            (r.rule.code.value.as_str(), fs)
-        })
+        .map(|r| (r.rule.code.value.as_str(), RuleShared::new(r, lib)))
         .collect();
-    let factors_of = |r: &CompiledRule| -> &[&CompiledFactor] {
-        by_rule
-            .get(r.rule.code.value.as_str())
-            .map_or(&[], Vec::as_slice)
-    };
+    let factors_of = |r: &CompiledRule| -> &RuleShared { &by_rule[r.rule.code.value.as_str()] };
     // Values are converted to CEL once per element and lent to every rule through a resolver;
     // the standard library is built once. Elements are independent, so they are evaluated on
     // all cores and the findings sorted afterwards (deterministic output).
@@ -606,9 +596,60 @@ fn fires(
     }
 }
 
+/// What every finding of a rule shares: its texts, mappings, mitigations and factors.
+struct RuleShared<'l> {
+    code: Text,
+    name: Text,
+    title: Text,
+    attack_vector: Text,
+    impact: Text,
+    /// In the order of the rule's preconditions.
+    preconditions: Vec<Text>,
+    mappings: Shared<FindingMappings>,
+    mitigations: Shared<Vec<String>>,
+    factors: Vec<FactorShared<'l>>,
+}
+
+struct FactorShared<'l> {
+    factor: &'l CompiledFactor,
+    id: Text,
+    reads: Shared<Vec<String>>,
+    /// The reason, when it has nothing to render.
+    reason: Option<Text>,
+}
+
+impl<'l> RuleShared<'l> {
+    fn new(r: &CompiledRule, lib: &'l Library) -> Self {
+        let rule = &r.rule;
+        RuleShared {
+            code: Text::from(&rule.code.value),
+            name: Text::from(&rule.name.value),
+            title: Text::from(&rule.title.value),
+            attack_vector: Text::from(&rule.attack_vector.value),
+            impact: Text::from(&rule.impact.value),
+            preconditions: r.preconditions.iter().map(|(t, _)| Text::from(t)).collect(),
+            mappings: Shared::new(mappings(r)),
+            mitigations: Shared::new(rule.mitigations.iter().map(|m| m.value.clone()).collect()),
+            factors: lib
+                .factors
+                .iter()
+                .filter(|f| f.applies_to(rule))
+                .map(|f| FactorShared {
+                    factor: f,
+                    id: Text::from(&f.id),
+                    reads: Shared::new(f.reads.clone()),
+                    reason: template_paths(&f.reason)
+                        .is_empty()
+                        .then(|| Text::from(&f.reason)),
+                })
+                .collect(),
+        }
+    }
+}
+
 fn finding(
     r: &CompiledRule,
-    factors: &[&CompiledFactor],
+    shared: &RuleShared,
     ctx: &cel::Context,
     view: &View,
     target: FindingTarget,
@@ -619,35 +660,40 @@ fn finding(
     let preconditions = r
         .preconditions
         .iter()
-        .filter(|(_, cond)| {
+        .zip(&shared.preconditions)
+        .filter(|((_, cond), _)| {
             cond.as_ref()
                 .is_none_or(|p| matches!(p.execute(ctx), Ok(cel::Value::Bool(true))))
         })
-        .map(|(t, _)| t.clone())
+        .map(|(_, t)| t.clone())
         .collect();
     Finding {
         id: format!("{}@{}", rule.code.value, target.id),
-        code: rule.code.value.clone(),
-        name: rule.name.value.clone(),
-        title: rule.title.value.clone(),
+        code: shared.code.clone(),
+        name: shared.name.clone(),
+        title: shared.title.clone(),
         category: rule.category.value,
         stride: rule.stride.iter().map(|s| s.value).collect(),
         rationale: render(&rule.rationale.value, view),
-        attack_vector: rule.attack_vector.value.clone(),
+        attack_vector: shared.attack_vector.clone(),
         preconditions,
-        impact: rule.impact.value.clone(),
+        impact: shared.impact.clone(),
         base_likelihood: rule.base_likelihood.value,
         base_impact: rule.base_impact.value,
-        mappings: mappings(r),
-        mitigations: rule.mitigations.iter().map(|m| m.value.clone()).collect(),
-        factors: factors
+        mappings: shared.mappings.clone(),
+        mitigations: shared.mitigations.clone(),
+        factors: shared
+            .factors
             .iter()
-            .filter(|f| matches!(f.when.execute(ctx), Ok(cel::Value::Bool(true))))
+            .filter(|f| matches!(f.factor.when.execute(ctx), Ok(cel::Value::Bool(true))))
             .map(|f| ScoreFactor {
                 id: f.id.clone(),
-                affects: f.affects,
-                delta: f.delta,
-                reason: render(&f.reason, view),
+                affects: f.factor.affects,
+                delta: f.factor.delta,
+                reason: f
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| render(&f.factor.reason, view).into()),
                 reads: f.reads.clone(),
             })
             .collect(),

@@ -11,12 +11,14 @@ pub mod engine;
 pub mod ids;
 pub mod library;
 pub mod rule;
+mod shared;
 pub mod types;
 mod value;
 
 pub use engine::{Evaluation, Finding, Selection, evaluate};
 pub use library::{BUILTIN, CompiledRule, Library, LoadedLibrary, load};
 pub use rule::{Category, Rule, Stride, Target};
+pub use shared::{Shared, Text};
 
 /// The rule reference (`docs/rules.md`): format, checks and every variable path.
 pub fn reference() -> String {

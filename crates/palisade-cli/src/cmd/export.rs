@@ -157,11 +157,14 @@ fn otm(model: &Model, report: &palisade_report::Report) -> String {
             let fi = &f.finding;
             let res = &f.risk.residual.score;
             let mut attributes = palisade_export::otm::Attributes::new();
-            attributes.insert("palisade:code".into(), fi.code.clone());
-            attributes.insert("palisade:residual-severity".into(), res.severity.clone());
+            attributes.insert("palisade:code".into(), fi.code.to_string());
+            attributes.insert(
+                "palisade:residual-severity".into(),
+                res.severity.to_string(),
+            );
             attributes.insert(
                 "palisade:inherent-severity".into(),
-                f.risk.inherent.score.severity.clone(),
+                f.risk.inherent.score.severity.to_string(),
             );
             if !fi.mappings.atlas.is_empty() {
                 attributes.insert("palisade:atlas".into(), fi.mappings.atlas.join(" "));
@@ -171,7 +174,7 @@ fn otm(model: &Model, report: &palisade_report::Report) -> String {
             }
             palisade_export::OtmThreat {
                 id: fi.id.clone(),
-                name: fi.title.clone(),
+                name: fi.title.to_string(),
                 description: Some(fi.rationale.clone()),
                 categories: std::iter::once(fi.category.as_str().to_string())
                     .chain(fi.stride.iter().map(|s| s.as_str().to_string()))
