@@ -9,12 +9,14 @@ pytm=1
 [ "${1:-}" = "--no-pytm" ] && pytm=0
 
 cargo build --release -q -p palisade-cli
+cargo build --release -q -p palisade-report --example phases
 bin=target/release/palisade
 {
   echo "## Machine"
   echo
   echo "- $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "- $(free -g | awk '/Mem:/ {print $2}') GiB memory; $(uname -sr); $(rustc --version)"
+  echo "- load average when the runs started: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "## palisade on generated models (bench/gen_model.py: N components, 4N flows)"
   echo
@@ -22,9 +24,9 @@ bin=target/release/palisade
   echo "|---|---|---|---|---|---|---|---|"
 } > "$out/results.md"
 
-measure() { # prints "seconds rss_kb" of the best of 3 runs
+measure() { # prints "seconds rss_kb" of the fastest of 5 runs (wall time, peak RSS)
   best=""
-  for _ in 1 2 3; do
+  for _ in 1 2 3 4 5; do
     /usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" > "$out/stdout.txt" 2> /dev/null || true
     read -r s k <<< "$(tail -n 1 "$out/time.txt")"
     if [ -z "$best" ] || awk "BEGIN{exit !($s < ${best% *})}"; then best="$s $k"; fi
@@ -40,6 +42,24 @@ for n in 1000 10000 50000; do
   findings=$(python3 -c "import json; print(json.load(open('$out/stdout.txt'))['summary']['findings'])")
   size=$(du -h "$f" | cut -f1)
   echo "| $n | $((4 * n)) | $size | $cs | $((ck / 1024)) | $as | $((ak / 1024)) | $findings |" >> "$out/results.md"
+done
+
+# Stages of analyze --format json: the fastest of 5 runs of the phases example, per stage.
+for n in 1000 10000 50000; do
+  {
+    echo
+    echo "## Stages on $n components (phases example: fastest of 5 runs per stage; heap in use after it, peak RSS so far)"
+    echo
+    echo "| stage | ms | heap MiB | peak RSS MiB |"
+    echo "|---|---|---|---|"
+  } >> "$out/results.md"
+  for _ in 1 2 3 4 5; do
+    target/release/examples/phases "$out/model-$n.yaml" 2>&1 >/dev/null
+  done | awk '
+    { ms = $2; if (!($1 in best) || ms < best[$1]) best[$1] = ms; heap[$1] = $9; rss[$1] = $6
+      if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 } }
+    END { for (i = 1; i <= k; i++) { s = order[i]; printf "| %s | %.0f | %s | %s |\n", s, best[s], heap[s], rss[s] } }' \
+    >> "$out/results.md"
 done
 
 {
