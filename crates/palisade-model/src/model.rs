@@ -16,6 +16,13 @@ use std::borrow::Cow;
 #[serde(transparent)]
 pub struct Id(pub String);
 
+// Lookups by `&str` (the derived `Hash` of `Id` is the hash of its string).
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Id {
     pub fn as_str(&self) -> &str {
         &self.0

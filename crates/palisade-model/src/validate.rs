@@ -10,7 +10,7 @@ use crate::model::{
 use crate::source::{FileId, Span};
 use crate::suggest::suggest;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What an id names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,9 +46,9 @@ pub struct Model {
     pub boundaries: Vec<Loc<Boundary>>,
     pub controls: Vec<Loc<Control>>,
     pub accepted_risks: Vec<Loc<AcceptedRisk>>,
-    /// Every id and what it names.
+    /// Every id and what it names (hashed: looked up for every reference and flow end).
     #[serde(skip)]
-    pub index: BTreeMap<Id, Element>,
+    pub index: HashMap<Id, Element>,
     /// The boundary each boundary is nested in.
     #[serde(skip)]
     pub boundary_parent: BTreeMap<usize, usize>,
@@ -102,7 +102,7 @@ pub(crate) fn validate(
         boundaries: Vec::new(),
         controls: Vec::new(),
         accepted_risks: Vec::new(),
-        index: BTreeMap::new(),
+        index: HashMap::new(),
         boundary_parent: BTreeMap::new(),
         component_boundary: BTreeMap::new(),
     };

@@ -5,7 +5,7 @@ use crate::catalog::{Catalog, MitigationKind};
 use crate::policy::Policy;
 use palisade_analysis::Facts;
 use palisade_model::date::Date;
-use palisade_model::{ControlStatus, Element, Id, Model};
+use palisade_model::{ControlStatus, Element, Model};
 use palisade_threats::rule::Axis;
 use palisade_threats::{Category, Finding, Shared, Target, Text};
 use serde::Serialize;
@@ -417,13 +417,13 @@ struct Lookup<'a> {
 
 impl Lookup<'_> {
     fn component_index(&self, id: &str) -> Option<usize> {
-        match self.model.index.get(&Id(id.to_string())) {
+        match self.model.index.get(id) {
             Some(Element::Component(i)) => Some(*i),
             _ => None,
         }
     }
     fn flow_index(&self, id: &str) -> Option<usize> {
-        match self.model.index.get(&Id(id.to_string())) {
+        match self.model.index.get(id) {
             Some(Element::Flow(i)) => Some(*i),
             _ => None,
         }
