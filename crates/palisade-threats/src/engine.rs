@@ -397,13 +397,16 @@ pub fn evaluate(
                     factors_of(r),
                     &ctx,
                     &view,
-                    FindingTarget {
-                        kind: Target::Component,
-                        id: c.id.value.to_string(),
-                        component_kind: Some(c.kind.value),
+                    Place {
+                        target: FindingTarget {
+                            kind: Target::Component,
+                            id: c.id.value.to_string(),
+                            component_kind: Some(c.kind.value),
+                        },
+                        path: &facts.components[i].taint_path,
+                        location: location(sources, c.id.span),
                     },
-                    &facts.components[i].taint_path,
-                    location(sources, c.id.span),
+                    &mut errors,
                 ));
             }
             (found, errors)
@@ -512,13 +515,16 @@ pub fn evaluate(
                         factors_of(r),
                         &ctx,
                         &view,
-                        FindingTarget {
-                            kind: Target::Flow,
-                            id: id.clone(),
-                            component_kind: None,
+                        Place {
+                            target: FindingTarget {
+                                kind: Target::Flow,
+                                id: id.clone(),
+                                component_kind: None,
+                            },
+                            path: &[],
+                            location: location(sources, span),
                         },
-                        &[],
-                        location(sources, span),
+                        &mut errors,
                     ));
                 }
                 (found, errors)
@@ -647,25 +653,68 @@ impl<'l> RuleShared<'l> {
     }
 }
 
+/// Where a finding attaches: the element, the untrusted route to it, its place in the file.
+struct Place<'a> {
+    target: FindingTarget,
+    path: &'a [String],
+    location: Option<SourceLocation>,
+}
+
 fn finding(
     r: &CompiledRule,
     shared: &RuleShared,
     ctx: &cel::Context,
     view: &View,
-    target: FindingTarget,
-    path: &[String],
-    location: Option<SourceLocation>,
+    place: Place,
+    errors: &mut Vec<String>,
 ) -> Finding {
+    let Place {
+        target,
+        path,
+        location,
+    } = place;
     let rule = &r.rule;
+    // A precondition or factor that fails to evaluate is reported, never silently false.
+    let mut holds = |program: &cel::Program, what: &str| -> bool {
+        match program.execute(ctx) {
+            Ok(cel::Value::Bool(b)) => b,
+            Ok(other) => {
+                errors.push(format!(
+                    "{what} on `{}`: gave {other:?}, not true or false",
+                    target.id
+                ));
+                false
+            }
+            Err(e) => {
+                errors.push(format!("{what} on `{}`: {e}", target.id));
+                false
+            }
+        }
+    };
     let preconditions = r
         .preconditions
         .iter()
         .zip(&shared.preconditions)
         .filter(|((_, cond), _)| {
             cond.as_ref()
-                .is_none_or(|p| matches!(p.execute(ctx), Ok(cel::Value::Bool(true))))
+                .is_none_or(|p| holds(p, &format!("a precondition of rule {}", rule.code.value)))
         })
         .map(|(_, t)| t.clone())
+        .collect();
+    let factors = shared
+        .factors
+        .iter()
+        .filter(|f| holds(&f.factor.when, &format!("scoring factor {}", f.id)))
+        .map(|f| ScoreFactor {
+            id: f.id.clone(),
+            affects: f.factor.affects,
+            delta: f.factor.delta,
+            reason: f
+                .reason
+                .clone()
+                .unwrap_or_else(|| render(&f.factor.reason, view).into()),
+            reads: f.reads.clone(),
+        })
         .collect();
     Finding {
         id: format!("{}@{}", rule.code.value, target.id),
@@ -682,21 +731,7 @@ fn finding(
         base_impact: rule.base_impact.value,
         mappings: shared.mappings.clone(),
         mitigations: shared.mitigations.clone(),
-        factors: shared
-            .factors
-            .iter()
-            .filter(|f| matches!(f.factor.when.execute(ctx), Ok(cel::Value::Bool(true))))
-            .map(|f| ScoreFactor {
-                id: f.id.clone(),
-                affects: f.factor.affects,
-                delta: f.factor.delta,
-                reason: f
-                    .reason
-                    .clone()
-                    .unwrap_or_else(|| render(&f.factor.reason, view).into()),
-                reads: f.reads.clone(),
-            })
-            .collect(),
+        factors,
         // Only prompt-injection findings carry the route of untrusted content.
         path: if rule.category.value == Category::PromptInjection {
             path.to_vec()

@@ -367,6 +367,7 @@ fn every_scoring_factor_applies_somewhere() {
         };
         let facts = palisade_analysis::analyze_with(model, &evidence);
         let ev = evaluate(model, &facts, &lib, &Selection::default(), None);
+        assert!(ev.errors.is_empty(), "evaluation errors: {:?}", ev.errors);
         for f in &ev.findings {
             seen.extend(f.factors.iter().map(|x| x.id.clone()));
         }
@@ -379,4 +380,39 @@ fn every_scoring_factor_applies_somewhere() {
         .collect();
     assert!(lib.factors.len() >= 30, "{} factors", lib.factors.len());
     assert!(never.is_empty(), "factors that never apply: {never:?}");
+}
+
+/// A factor that fails at run time (here: reading a field of an absent `training`) is reported
+/// as an evaluation error, never silently false.
+#[test]
+fn factor_errors_at_run_time_are_reported() {
+    let pack = r#"
+factors:
+  - id: broken-training-read
+    target: component
+    categories: [prompt-injection]
+    affects: impact
+    delta: 1
+    when: component.training.records > 5
+    reason: reads a field of an absent structure
+"#;
+    let loaded = palisade_threats::load(&[("pack/factors.yaml".into(), pack.to_string())], true);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let lib = loaded.library.unwrap();
+    let model = palisade_model::load_str(
+        "m.yaml",
+        "system: {name: t, criticality: high}\ncomponents:\n  - {id: user, kind: actor, role: customer}\n  - {id: bot, kind: llm}\nflows:\n  - {from: user, to: bot}\n",
+    )
+    .model
+    .unwrap();
+    let facts = palisade_analysis::analyze(&model);
+    let ev = evaluate(&model, &facts, &lib, &Selection::default(), None);
+    assert!(ev.findings.iter().any(|f| f.id == "PI001@bot"));
+    assert!(
+        ev.errors
+            .iter()
+            .any(|e| e.contains("scoring factor broken-training-read on `bot`")),
+        "{:?}",
+        ev.errors
+    );
 }
