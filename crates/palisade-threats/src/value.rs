@@ -14,6 +14,52 @@ use serialiser::{KeySer, Map, ValSer};
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
+/// The compound kinds a serialiser refuses; the caller falls back to the JSON route.
+macro_rules! refuse_compounds {
+    ($ok:ty, $what:literal) => {
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<$ok> {
+            Err(Unsupported(concat!($what, ": an enum").into()))
+        }
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
+            Err(Unsupported(concat!($what, ": a list").into()))
+        }
+        fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+            Err(Unsupported(concat!($what, ": a tuple").into()))
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleStruct> {
+            Err(Unsupported(concat!($what, ": a tuple").into()))
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeTupleVariant> {
+            Err(Unsupported(concat!($what, ": an enum").into()))
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStructVariant> {
+            Err(Unsupported(concat!($what, ": an enum").into()))
+        }
+    };
+}
+
 mod serialiser;
 
 /// An owned CEL value.
@@ -242,37 +288,7 @@ impl<'w, S: Sink> ser::Serializer for Top<'w, S> {
     ) -> Result<S::Map> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<S::Map> {
-        Err(Unsupported("a view of an enum".into()))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
-        Err(Unsupported("a view of a list".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
-        Err(Unsupported("a view of a tuple".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct> {
-        Err(Unsupported("a view of a tuple".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant> {
-        Err(Unsupported("a view of an enum".into()))
-    }
+    refuse_compounds!(S::Map, "a view");
     fn serialize_map(self, _: Option<usize>) -> Result<TopMap<'w, S>> {
         Ok(TopMap {
             wanted: self.wanted,
@@ -282,15 +298,6 @@ impl<'w, S: Sink> ser::Serializer for Top<'w, S> {
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<TopMap<'w, S>> {
         self.serialize_map(None)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant> {
-        Err(Unsupported("a view of an enum".into()))
     }
 }
 

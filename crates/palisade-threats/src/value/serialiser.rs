@@ -171,37 +171,26 @@ impl List {
     }
 }
 
-impl ser::SerializeSeq for List {
-    type Ok = Val;
-    type Error = Unsupported;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Val> {
-        Ok(self.done())
-    }
+/// The three serde traits of sequences differ only in the name of their push method.
+macro_rules! list_impl {
+    ($($trait:ident :: $method:ident),* $(,)?) => {
+        $(impl ser::$trait for List {
+            type Ok = Val;
+            type Error = Unsupported;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
+            fn end(self) -> Result<Val> {
+                Ok(self.done())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for List {
-    type Ok = Val;
-    type Error = Unsupported;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Val> {
-        Ok(self.done())
-    }
-}
-
-impl ser::SerializeTupleStruct for List {
-    type Ok = Val;
-    type Error = Unsupported;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Val> {
-        Ok(self.done())
-    }
+list_impl! {
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
 }
 
 pub(super) struct Object(Map, Option<String>);
@@ -330,50 +319,11 @@ impl ser::Serializer for KeySer {
     ) -> Result<String> {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String> {
-        Err(Unsupported("an enum map key".into()))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
-        Err(Unsupported("a list map key".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
-        Err(Unsupported("a tuple map key".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct> {
-        Err(Unsupported("a tuple map key".into()))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant> {
-        Err(Unsupported("an enum map key".into()))
-    }
+    refuse_compounds!(String, "a map key");
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
         Err(Unsupported("a map map key".into()))
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
         Err(Unsupported("a struct map key".into()))
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant> {
-        Err(Unsupported("an enum map key".into()))
     }
 }
