@@ -6,7 +6,7 @@ use crate::data::{Report, ReportFinding, name};
 use crate::markdown::{escape, escape_inline};
 use palisade_threats::Category;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 fn open<'r>(r: &'r Report) -> impl Iterator<Item = &'r ReportFinding<'r>> {
@@ -27,6 +27,15 @@ pub fn slug(s: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+/// The model's components by id (the first of an id, as a search would find it).
+fn components_by_id<'r>(r: &'r Report) -> HashMap<&'r str, &'r crate::data::ComponentInfo> {
+    let mut map = HashMap::with_capacity(r.model.components.len());
+    for c in &r.model.components {
+        map.entry(c.id.as_str()).or_insert(c);
+    }
+    map
+}
+
 // Checklist
 
 /// One item of the review checklist.
@@ -41,6 +50,7 @@ pub struct CheckItem {
 
 /// The security-review checklist for this system's deployment.
 pub fn checklist(r: &Report) -> Vec<CheckItem> {
+    let plans = r.plan_by_finding();
     let mut items = Vec::new();
     let mut add = |section: &str, item: String, source: String, done: bool| {
         items.push(CheckItem {
@@ -52,7 +62,7 @@ pub fn checklist(r: &Report) -> Vec<CheckItem> {
     };
     for f in open(r) {
         let fi = &f.finding;
-        let plan = r.plan.iter().find(|p| p.finding == fi.id);
+        let plan = plans.get(fi.id.as_str());
         let steps = plan.map_or_else(String::new, |p| {
             let s: Vec<String> = p
                 .steps
@@ -184,6 +194,7 @@ pub fn checklist_markdown(r: &Report) -> String {
 // Pen-test and red-team scope
 
 pub fn pentest_scope(r: &Report) -> Value {
+    let components = components_by_id(r);
     let mut targets: BTreeMap<&str, Vec<&ReportFinding>> = BTreeMap::new();
     for f in open(r) {
         targets
@@ -234,7 +245,7 @@ pub fn pentest_scope(r: &Report) -> Value {
     json!({
         "system": r.system.name,
         "targets": targets.iter().map(|(t, fs)| {
-            let c = r.model.components.iter().find(|c| c.id == *t);
+            let c = components.get(t);
             json!({
                 "id": t,
                 "kind": c.map(|c| c.kind.clone()),
@@ -506,6 +517,7 @@ fn playbook_text(c: Category) -> PlaybookText {
 }
 
 pub fn playbooks(r: &Report) -> Value {
+    let components = components_by_id(r);
     let mut by: BTreeMap<Category, Vec<&ReportFinding>> = BTreeMap::new();
     for f in &r.findings {
         by.entry(f.finding.category).or_default().push(f);
@@ -525,7 +537,7 @@ pub fn playbooks(r: &Report) -> Value {
                 fs.iter().map(|f| f.finding.target.id.as_str()).collect();
             let owners: BTreeSet<String> = affected
                 .iter()
-                .filter_map(|id| r.model.components.iter().find(|c| c.id == *id))
+                .filter_map(|id| components.get(id))
                 .filter_map(|c| c.owner.clone())
                 .collect();
             let techniques: BTreeSet<&String> = fs
@@ -626,11 +638,12 @@ pub fn tickets(r: &Report) -> Vec<Value> {
     let bands = r.policy.bands.len();
     let today = palisade_model::date::Date::parse(&r.today).ok();
     let sys = slug(&r.system.name);
+    let plans = r.plan_by_finding();
     open(r)
         .map(|f| {
             let fi = &f.finding;
             let res = &f.risk.residual.score;
-            let plan = r.plan.iter().find(|p| p.finding == fi.id);
+            let plan = plans.get(fi.id.as_str());
             let due = today.map(|d| {
                 palisade_model::date::Date::from_days(d.to_days() + sla_days(res.severity_rank, bands))
                     .to_string()
