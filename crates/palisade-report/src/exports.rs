@@ -626,12 +626,7 @@ pub fn playbooks_markdown(r: &Report) -> String {
 
 /// Days to fix by residual band, from the top band down (critical 7, high 30, medium 90, low 180).
 fn sla_days(rank: usize, bands: usize) -> i64 {
-    match bands.saturating_sub(1 + rank) {
-        0 => 7,
-        1 => 30,
-        2 => 90,
-        _ => 180,
-    }
+    [7, 30, 90, 180][crate::text::tier(rank, bands)]
 }
 
 pub fn tickets(r: &Report) -> Vec<Value> {
@@ -648,7 +643,7 @@ pub fn tickets(r: &Report) -> Vec<Value> {
                 palisade_model::date::Date::from_days(d.to_days() + sla_days(res.severity_rank, bands))
                     .to_string()
             });
-            let priority = format!("P{}", bands.saturating_sub(res.severity_rank).min(4));
+            let priority = format!("P{}", crate::text::tier(res.severity_rank, bands) + 1);
             let mut labels = vec!["palisade".to_string(), fi.category.as_str().to_string()];
             labels.extend(fi.mappings.atlas.iter().cloned());
             json!({
@@ -722,12 +717,7 @@ pub fn tickets_csv(r: &Report) -> String {
 
 /// Colours of the bands, lowest first (green → red), as in the HTML report.
 fn band_color(rank: usize, bands: usize) -> &'static str {
-    match bands.saturating_sub(1 + rank) {
-        0 => "#b3261e",
-        1 => "#e8710a",
-        2 => "#f2c94c",
-        _ => "#6fbf73",
-    }
+    ["#b3261e", "#e8710a", "#f2c94c", "#6fbf73"][crate::text::tier(rank, bands)]
 }
 
 /// An ATT&CK Navigator layer (format 4.5, domain `atlas-atlas`) colouring the techniques of this

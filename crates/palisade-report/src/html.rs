@@ -55,7 +55,7 @@ fn base64(bytes: &[u8]) -> String {
 
 /// The CSS class of a band by rank: `sev-0` is the top band.
 fn sev_class(rank: usize, bands: usize) -> String {
-    format!("sev-{}", bands.saturating_sub(1 + rank).min(3))
+    format!("sev-{}", crate::text::tier(rank, bands))
 }
 
 fn badge(severity: &str, rank: usize, bands: usize) -> String {

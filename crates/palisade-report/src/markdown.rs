@@ -49,12 +49,7 @@ fn code(s: &str) -> String {
 }
 
 fn severity_cell(rank: usize, band: &str, bands: usize) -> String {
-    let icon = match bands.saturating_sub(1 + rank) {
-        0 => "🟥",
-        1 => "🟧",
-        2 => "🟨",
-        _ => "🟩",
-    };
+    let icon = ["🟥", "🟧", "🟨", "🟩"][crate::text::tier(rank, bands)];
     format!("{icon} {}", escape(band))
 }
 

@@ -17,11 +17,7 @@ fn security_severity(rank: usize, bands: usize) -> String {
 
 /// SARIF level for a band rank: the top two bands are errors, the next a warning, the rest notes.
 fn level(rank: usize, bands: usize) -> &'static str {
-    match bands.saturating_sub(1 + rank) {
-        0 | 1 => "error",
-        2 => "warning",
-        _ => "note",
-    }
+    ["error", "error", "warning", "note"][crate::text::tier(rank, bands)]
 }
 
 /// Percent-encode a path for a SARIF URI (relative reference, `/` separators).

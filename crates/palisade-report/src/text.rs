@@ -58,6 +58,12 @@ pub fn bullets(items: &[String]) -> String {
         .join("\n")
 }
 
+/// How far a band is from the top of the policy's scale, capped at 3: renderers have four looks
+/// (0 = the top band, e.g. critical; 3 = the fourth band and below).
+pub fn tier(rank: usize, bands: usize) -> usize {
+    bands.saturating_sub(1 + rank).min(3)
+}
+
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
