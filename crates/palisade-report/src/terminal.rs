@@ -40,14 +40,10 @@ impl Paint {
     }
     /// Colour by band rank: the top band bold red, then red, yellow, green.
     fn band(&self, s: &str, rank: usize, bands: usize) -> String {
-        let from_top = bands.saturating_sub(1 + rank);
-        let c = match from_top {
-            0 => "1;31",
-            1 => "31",
-            2 => "33",
-            _ => "32",
-        };
-        self.code(c, s)
+        self.code(
+            ["1;31", "31", "33", "32"][crate::text::tier(rank, bands)],
+            s,
+        )
     }
 }
 
@@ -160,6 +156,37 @@ fn strip(s: &str) -> String {
             }
         } else {
             out.push(c);
+        }
+    }
+    out
+}
+
+/// The gate's verdict in words (also printed on its own by `analyze` when the report goes to a
+/// file).
+pub fn gate(g: &palisade_risk::assess::GateResult, o: Options) -> String {
+    let p = Paint(o.color);
+    let w = o.width.max(40);
+    let mut out = String::new();
+    if g.passed() {
+        let _ = writeln!(
+            out,
+            "gate passed: no open finding at or above `{}`, no lapsed acceptance",
+            g.threshold
+        );
+        return out;
+    }
+    let _ = writeln!(out, "{}", p.code("1;31", "gate failed"));
+    for (ids, what, why) in [
+        (
+            &g.failing,
+            "finding",
+            format!("open at or above `{}`", g.threshold),
+        ),
+        (&g.lapsed, "acceptance", "past review or expiry".to_string()),
+    ] {
+        if !ids.is_empty() {
+            let text = format!("{} {why}: {}", plural(ids.len(), what), ids.join(", "));
+            let _ = writeln!(out, "  {}", wrap(&text, w, 4, 2));
         }
     }
     out
@@ -298,32 +325,7 @@ pub fn render(r: &Report, o: Options) -> String {
         out.push('\n');
     }
     if let Some(g) = &r.gate {
-        if g.passed() {
-            let _ = writeln!(
-                out,
-                "gate passed: no open finding at or above `{}`, no lapsed acceptance",
-                g.threshold
-            );
-        } else {
-            let _ = writeln!(out, "{}", p.code("1;31", "gate failed"));
-            if !g.failing.is_empty() {
-                let text = format!(
-                    "{} open at or above `{}`: {}",
-                    plural(g.failing.len(), "finding"),
-                    g.threshold,
-                    g.failing.join(", ")
-                );
-                let _ = writeln!(out, "  {}", wrap(&text, w, 4, 2));
-            }
-            if !g.lapsed.is_empty() {
-                let text = format!(
-                    "{} past review or expiry: {}",
-                    plural(g.lapsed.len(), "acceptance"),
-                    g.lapsed.join(", ")
-                );
-                let _ = writeln!(out, "  {}", wrap(&text, w, 4, 2));
-            }
-        }
+        out.push_str(&gate(g, o));
     } else if s.findings == 0 {
         let _ = writeln!(out, "no threat applies under the rules that ran");
     } else {

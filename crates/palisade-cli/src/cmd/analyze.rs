@@ -146,7 +146,11 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
     }
     if to_file && let Some(g) = &gate {
         // The verdict still reaches the CI log when the report goes to a file.
-        eprint!("{}", gate_text(g, style));
+        let options = palisade_report::terminal::Options {
+            color: style.color,
+            width: style.width,
+        };
+        eprint!("{}", palisade_report::terminal::gate(g, options));
     }
     match gate {
         Some(g) if !g.passed() => exit::FINDINGS,
@@ -163,52 +167,4 @@ pub fn threshold(policy: &palisade_risk::Policy, band: &str) -> Result<usize, u8
         );
         exit::USAGE
     })
-}
-
-/// The gate's verdict in words.
-pub fn gate_text(g: &palisade_risk::assess::GateResult, style: Style) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    if g.passed() {
-        let _ = writeln!(
-            out,
-            "gate passed: no open finding at or above `{}`, no lapsed acceptance",
-            g.threshold
-        );
-        return out;
-    }
-    let red = |s: &str| {
-        if style.color {
-            format!("\x1b[1;31m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
-    let _ = writeln!(out, "{}", red("gate failed"));
-    if !g.failing.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {} open at or above `{}`: {}",
-            plural(g.failing.len(), "finding"),
-            g.threshold,
-            g.failing.join(", ")
-        );
-    }
-    if !g.lapsed.is_empty() {
-        let _ = writeln!(
-            out,
-            "  {} past review or expiry: {}",
-            plural(g.lapsed.len(), "acceptance"),
-            g.lapsed.join(", ")
-        );
-    }
-    out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

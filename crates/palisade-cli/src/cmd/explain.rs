@@ -4,6 +4,7 @@
 use crate::exit;
 use crate::pipeline::{self, PipelineArgs};
 use crate::render::Style;
+use palisade_report::data::name;
 use palisade_risk::assess::{ControlEffect, Risk};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -77,13 +78,6 @@ pub fn run(args: ExplainArgs, style: Style) -> u8 {
         Format::Text => print!("{}", text(&run, f, risk, item, style)),
     }
     exit::OK
-}
-
-fn name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 fn pct(x: f64) -> String {

@@ -4,6 +4,7 @@
 use crate::exit;
 use crate::pipeline;
 use crate::render::Style;
+use palisade_report::data::name;
 use palisade_risk::catalog::Resolved;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -28,13 +29,6 @@ pub struct MitigationsArgs {
 enum Format {
     Text,
     Json,
-}
-
-fn name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 pub fn run(args: MitigationsArgs, style: Style) -> u8 {

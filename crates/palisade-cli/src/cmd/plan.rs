@@ -4,6 +4,8 @@ use crate::exit;
 use crate::output;
 use crate::pipeline::{self, PipelineArgs};
 use crate::render::Style;
+use palisade_report::data::name;
+use palisade_report::text::plural;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -56,13 +58,6 @@ pub fn run(args: PlanArgs, style: Style) -> u8 {
     exit::OK
 }
 
-fn enum_name<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 fn text(run: &pipeline::Run, plan: &palisade_risk::Plan, style: Style) -> String {
     let bold = |s: &str| {
         if style.color {
@@ -105,15 +100,15 @@ fn text(run: &pipeline::Run, plan: &palisade_risk::Plan, style: Style) -> String
             item.expected.impact_level
         );
         for s in &item.steps {
-            let owner = enum_name(s.owner);
+            let owner = name(s.owner);
             *by_owner.entry(owner.clone()).or_default() += 1;
             let mut line = format!(
                 "    - {} ({}; {}, owner {}): lowers {} by {:.0}% → {}",
                 s.mitigation,
                 s.name,
-                enum_name(s.kind),
+                name(s.kind),
                 owner,
-                enum_name(s.reduces),
+                name(s.reduces),
                 s.effectiveness * 100.0,
                 s.residual_after.severity
             );
@@ -137,12 +132,4 @@ fn text(run: &pipeline::Run, plan: &palisade_risk::Plan, style: Style) -> String
         let _ = writeln!(out, "steps by owner: {}", owners.join(", "));
     }
     out
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
