@@ -515,18 +515,29 @@ fn field_line(f: &FieldChange) -> String {
     )
 }
 
-fn finding_line(f: &FindingChange) -> String {
-    let sev = match (&f.old_severity, &f.new_severity) {
-        (None, Some(n)) => n.clone(),
-        (Some(o), None) => o.clone(),
-        (Some(o), Some(n)) if o != n => format!("{o} → {n}"),
+/// The residual severity's change in words: `high`, `medium → high`, `high (open → accepted)`;
+/// `esc` escapes a severity name, `gone` marks the severity of a resolved finding.
+fn severity_change(
+    f: &FindingChange,
+    esc: impl Fn(&str) -> String,
+    gone: impl Fn(String) -> String,
+) -> String {
+    match (&f.old_severity, &f.new_severity) {
+        (None, Some(n)) => esc(n),
+        (Some(o), None) => gone(esc(o)),
+        (Some(o), Some(n)) if o != n => format!("{} → {}", esc(o), esc(n)),
         (Some(o), Some(_)) => format!(
-            "{o}, {} → {}",
+            "{} ({} → {})",
+            esc(o),
             f.old_status.as_deref().unwrap_or("?"),
             f.new_status.as_deref().unwrap_or("?")
         ),
-        _ => String::new(),
-    };
+        (None, None) => String::new(),
+    }
+}
+
+fn finding_line(f: &FindingChange) -> String {
+    let sev = severity_change(f, str::to_string, |s| s);
     let mut s = format!("{} [{sev}] {}", f.id, f.title);
     if let Some(o) = &f.old_id {
         s.push_str(&format!(" (was {o})"));
@@ -609,18 +620,7 @@ pub fn markdown(d: &Diff) -> String {
                 FindingChangeKind::Status => "↔ status",
                 FindingChangeKind::Resolved => "✅ resolved",
             };
-            let sev = match (&f.old_severity, &f.new_severity) {
-                (None, Some(n)) => escape(n),
-                (Some(o), None) => format!("~~{}~~", escape(o)),
-                (Some(o), Some(n)) if o != n => format!("{} → {}", escape(o), escape(n)),
-                (Some(o), Some(_)) => format!(
-                    "{} ({} → {})",
-                    escape(o),
-                    f.old_status.as_deref().unwrap_or("?"),
-                    f.new_status.as_deref().unwrap_or("?")
-                ),
-                _ => String::new(),
-            };
+            let sev = severity_change(f, escape, |s| format!("~~{s}~~"));
             let mut id = format!("`{}`", f.id.replace('`', "'"));
             if let Some(o) = &f.old_id {
                 let _ = write!(id, " (was `{}`)", o.replace('`', "'"));
