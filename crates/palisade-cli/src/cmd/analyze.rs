@@ -148,7 +148,7 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
         // The verdict still reaches the CI log when the report goes to a file.
         let options = palisade_report::terminal::Options {
             color: style.color,
-            width: style.width,
+            width: report::width(),
         };
         eprint!("{}", palisade_report::terminal::gate(g, options));
     }

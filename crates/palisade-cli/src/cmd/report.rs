@@ -91,7 +91,7 @@ pub fn data<'a>(
 }
 
 /// The terminal width to wrap at: `COLUMNS` when set (40–200), else 80.
-fn width() -> usize {
+pub fn width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<usize>().ok())
