@@ -121,7 +121,47 @@ fn source_span(span: Span) -> SourceSpan {
 
 fn named_source(sources: &SourceMap, span: Span) -> NamedSource<String> {
     let file = sources.get(span.file);
-    NamedSource::new(file.path.display().to_string(), file.text.clone()).with_language("yaml")
+    NamedSource::new(
+        printable(&file.path.display().to_string()),
+        source_text(&file.text),
+    )
+    .with_language("yaml")
+}
+
+/// A control character that would act on a terminal (tabs and line breaks are fine).
+fn is_hostile(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\r')
+}
+
+/// Text from a model for a diagnostic: control characters shown as escapes, so a hostile file
+/// cannot drive the terminal of whoever reads its errors.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_hostile(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// A source file for a snippet: each control character becomes as many `?` as it has bytes, so
+/// the spans still point at the same places.
+fn source_text(text: &str) -> String {
+    if !text.chars().any(is_hostile) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if is_hostile(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn to_report(d: &Diagnostic, sources: &SourceMap) -> Report {
@@ -130,7 +170,7 @@ fn to_report(d: &Diagnostic, sources: &SourceMap) -> Report {
     let mut related = Vec::new();
     for (i, l) in d.labels.iter().enumerate() {
         if primary.is_some_and(|p| p.file == l.span.file) {
-            let text = Some(l.message.clone());
+            let text = Some(printable(&l.message));
             labels.push(if i == 0 {
                 LabeledSpan::new_primary_with_span(text, source_span(l.span))
             } else {
@@ -140,11 +180,11 @@ fn to_report(d: &Diagnostic, sources: &SourceMap) -> Report {
             related.push(Report {
                 severity: None,
                 code: "note",
-                message: format!("note: {}", l.message),
+                message: format!("note: {}", printable(&l.message)),
                 help: None,
                 source: Some(named_source(sources, l.span)),
                 labels: vec![LabeledSpan::new_primary_with_span(
-                    Some(l.message.clone()),
+                    Some(printable(&l.message)),
                     source_span(l.span),
                 )],
                 related: Vec::new(),
@@ -154,8 +194,8 @@ fn to_report(d: &Diagnostic, sources: &SourceMap) -> Report {
     Report {
         severity: Some(d.severity),
         code: d.code,
-        message: d.message.clone(),
-        help: d.help.clone(),
+        message: printable(&d.message),
+        help: d.help.as_deref().map(printable),
         source: primary.map(|p| named_source(sources, p)),
         labels,
         related,
@@ -177,7 +217,7 @@ pub fn diagnostics(diags: &[Diagnostic], sources: &SourceMap, style: Style) -> S
     for d in diags {
         let report = to_report(d, sources);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", d.code, d.message));
+            out.push_str(&format!("{}: {}\n", d.code, printable(&d.message)));
         }
         out.push('\n');
     }

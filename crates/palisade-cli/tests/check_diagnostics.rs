@@ -327,3 +327,40 @@ fn bad_flags_are_usage_errors() {
     assert_eq!(palisade(dir.path(), &["frobnicate"]).code, 2);
     assert_eq!(palisade(dir.path(), &["--help"]).code, 0);
 }
+
+#[test]
+fn terminal_escapes_in_a_model_are_refused_and_never_echoed() {
+    // An escape written as a YAML escape in a string: refused where it is, shown as `\u{1b}`.
+    let escaped = b"system: {name: \"evil \\x1b]0;pwned\\x07\", criticality: low}\n";
+    let (code, err) = check("m.yaml", escaped);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("model::control-character"), "{err}");
+    assert!(err.contains("U+001B"), "{err}");
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "{err:?}");
+    let v = check_json("m.yaml", escaped);
+    assert_eq!(
+        first_position(&v),
+        ("model::control-character".to_string(), 1, 16)
+    );
+    // In a value the model does not know, echoed by the message: shown, not sent.
+    let (code, err) = check(
+        "m.yaml",
+        b"system: {name: a, criticality: \"\\e[31mlow\"}\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("\\u{1b}[31mlow"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+    // A raw escape byte in the file: a syntax error whose snippet does not replay it.
+    let (code, err) = check(
+        "m.yaml",
+        b"system: {name: \"a\x1b[2Jb\", criticality: low}\n",
+    );
+    assert_eq!(code, 2);
+    assert!(!err.contains('\x1b'), "{err:?}");
+    // Tabs and line breaks in strings stay allowed.
+    let (code, err) = check(
+        "m.yaml",
+        b"system: {name: \"a\\tb\", description: \"one\\ntwo\", criticality: low}\n",
+    );
+    assert_eq!(code, 0, "{err}");
+}

@@ -174,7 +174,26 @@ impl FromNode for String {
     }
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => {
+                // Reports print model strings on terminals: an escape sequence in a name could
+                // rewrite the screen or the window title of whoever reads the report.
+                if let Some(c) = s
+                    .chars()
+                    .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                {
+                    let d = Diagnostic::error(
+                        codes::CONTROL_CHARACTER,
+                        format!("control character U+{:04X} in a string", u32::from(c)),
+                    )
+                    .label(cx.span(node), "this string")
+                    .help(
+                        "remove it; tabs and line breaks are the only control characters allowed",
+                    );
+                    cx.push(d);
+                    return None;
+                }
+                Some(s.clone())
+            }
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(node.scalar_text(cx.source)),
             _ => {
                 cx.type_error(node, "a string");

@@ -77,6 +77,7 @@ pub mod codes {
     pub const MISSING_FIELD: &str = "model::missing-field";
     pub const ENUM: &str = "model::unknown-value";
     pub const DUPLICATE_KEY: &str = "model::duplicate-key";
+    pub const CONTROL_CHARACTER: &str = "model::control-character";
     pub const INVALID_VALUE: &str = "model::invalid-value";
     pub const INVALID_ID: &str = "model::invalid-id";
     pub const DUPLICATE_ID: &str = "model::duplicate-id";

@@ -55,7 +55,7 @@ data_assets:
   - {id: e, name: "a\"b|c]]>#d;`e`%%f\\", classification: internal}
 components:
   - {id: a, kind: actor, name: "<script>alert(1)</script>"}
-  - {id: b, kind: llm, name: "Quote \" and ' and & and ]]> and \u0007 bell"}
+  - {id: b, kind: llm, name: "Quote \" and ' and & and ]]> and BELL bell"}
   - {id: c, kind: vector-store, name: "end"}
   - {id: c.d, kind: tool, name: "subgraph x\nend\nclick a call evil()"}
   - {id: c-d, kind: agent, name: "graph TD; A-->B"}
@@ -70,9 +70,21 @@ boundaries:
   - {id: end, name: "}}]]\\\"", contains: [c, c.d, c-d]}
 "#;
 
+/// The hostile model with a control character in a name: the loader refuses those in files, but
+/// models built in code (imports, library users) reach the renderers unchecked.
+fn hostile() -> palisade_model::Model {
+    let mut m = support::model(HOSTILE);
+    for c in &mut m.components {
+        if let Some(name) = &mut c.value.name {
+            name.value = name.value.replace("BELL", "\u{7}");
+        }
+    }
+    m
+}
+
 #[test]
 fn hostile_strings_stay_inert_in_svg() {
-    let m = support::model(HOSTILE);
+    let m = hostile();
     let svg = render(&m, Format::Svg);
     support::well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
     assert!(!svg.contains("<script"), "{svg}");
@@ -89,7 +101,7 @@ fn hostile_strings_stay_inert_in_svg() {
 
 #[test]
 fn hostile_strings_stay_inside_mermaid_quotes() {
-    let m = support::model(HOSTILE);
+    let m = hostile();
     let mmd = render(&m, Format::Mermaid);
     for line in mmd.lines() {
         // Every quote on a line opens or closes one of ours: an even number, and nothing
@@ -111,7 +123,7 @@ fn hostile_strings_stay_inside_mermaid_quotes() {
 
 #[test]
 fn hostile_strings_stay_inside_dot_quotes() {
-    let m = support::model(HOSTILE);
+    let m = hostile();
     let dot = render(&m, Format::Dot);
     for line in dot.lines() {
         // Outside our own escapes, quotes pair up.
