@@ -4,7 +4,9 @@
 mod common;
 use common::{example_models, files, palisade, repo_root, shared_dir};
 
-const FORMATS: &[&str] = &["terminal", "markdown", "html", "json", "sarif", "csv"];
+const FORMATS: &[&str] = &[
+    "terminal", "summary", "markdown", "html", "json", "sarif", "csv",
+];
 
 fn validator(schema: &serde_json::Value) -> jsonschema::Validator {
     jsonschema::validator_for(schema).expect("schema compiles")
@@ -325,4 +327,146 @@ fn reports_are_written_atomically_to_files() {
         ],
     );
     assert_eq!(bad.code, 2);
+}
+
+/// An estate of `n` components of thirteen kinds with `4n` flows between neighbours (the shape
+/// of `bench/gen_model.py`, without randomness).
+fn estate(n: usize) -> String {
+    let kinds = [
+        ("actor", "role: customer"),
+        ("web-app", "exposure: internet"),
+        ("service", "exposure: internal"),
+        ("llm", "hosting: vendor-api, output_review: none"),
+        ("retriever", "permission_filtering: none"),
+        ("vector-store", "exposure: internal"),
+        ("knowledge-base", "controlled_by: users, validation: none"),
+        ("ingestion", "exposure: internal"),
+        (
+            "tool",
+            "owner: platform, actions: [read, send-external], human_approval: none",
+        ),
+        ("datastore", "exposure: internal"),
+        (
+            "model",
+            "task: classification, confidence_output: scores, score_precision: 4",
+        ),
+        ("inference-endpoint", "exposure: partner"),
+        ("monitoring", "captures: [prompts, outputs]"),
+    ];
+    let mut s = String::from(
+        "system: {name: Estate, criticality: high}\ndata_assets:\n  - {id: pii, classification: confidential, personal_data: true}\ncomponents:\n",
+    );
+    for i in 0..n {
+        let (kind, attrs) = kinds[i % kinds.len()];
+        s.push_str(&format!(
+            "  - {{id: c{i}, kind: {kind}, name: Component {i}, {attrs}, data: [pii]}}\n"
+        ));
+    }
+    s.push_str("flows:\n");
+    for i in 0..4 * n {
+        let a = i % n;
+        let b = (a + 1 + i / n * 3) % n;
+        s.push_str(&format!(
+            "  - {{id: f{i}, from: c{a}, to: c{b}, data: [pii]}}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn the_summary_stays_one_screen_and_agrees_with_the_json_report() {
+    let root = repo_root();
+    let big = files(&[("estate.yaml", estate(520).as_bytes())]);
+    let mut models: Vec<std::path::PathBuf> = example_models();
+    models.push(big.path().join("estate.yaml"));
+    for model in models {
+        let path = model.to_str().unwrap();
+        let today = ["--today", "2026-11-26"];
+        let s = common::palisade_env(
+            &root,
+            &[&["analyze", path, "--format", "summary"][..], &today].concat(),
+            &[("COLUMNS", "80")],
+        );
+        assert_eq!(s.code, 0, "{path}: {}", s.stderr);
+        let j = palisade(
+            &root,
+            &[&["analyze", path, "--format", "json"][..], &today].concat(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        // One screen whatever the size: counts, never one line per finding.
+        let lines: Vec<&str> = s.stdout.lines().collect();
+        assert!(lines.len() <= 70, "{path}: {} lines", lines.len());
+        for line in &lines {
+            assert!(line.chars().count() <= 80, "{path}: too wide: {line}");
+        }
+        // The category table's rows and total agree with the findings of the JSON report.
+        let open: Vec<&serde_json::Value> = findings.iter().filter(|f| f["open"] == true).collect();
+        if open.is_empty() {
+            assert!(!s.stdout.contains("OPEN FINDINGS BY CATEGORY"), "{path}");
+            continue;
+        }
+        let mut per_category: std::collections::BTreeMap<&str, usize> = Default::default();
+        for f in &open {
+            *per_category
+                .entry(f["category"].as_str().unwrap())
+                .or_default() += 1;
+        }
+        for (category, n) in &per_category {
+            let row = lines
+                .iter()
+                .find(|l| l.split_whitespace().next() == Some(category))
+                .unwrap_or_else(|| panic!("{path}: no row for {category}"));
+            assert_eq!(
+                row.split_whitespace().nth(1),
+                Some(n.to_string().as_str()),
+                "{path}: {row}"
+            );
+        }
+        let total = lines
+            .iter()
+            .find(|l| l.trim_start().starts_with("total "))
+            .unwrap();
+        assert_eq!(
+            total.split_whitespace().nth(1),
+            Some(open.len().to_string().as_str())
+        );
+        // The threat listed first has the most severe open findings of all.
+        let first = lines
+            .iter()
+            .skip_while(|l| !l.starts_with("THREATS"))
+            .nth(2)
+            .unwrap();
+        let code = first.split_whitespace().next().unwrap();
+        let rank = |f: &serde_json::Value| f["risk"]["residual"]["score"]["severity_rank"].as_u64();
+        let worst = open.iter().filter_map(|f| rank(f)).max();
+        assert!(
+            open.iter().any(|f| f["code"] == code && rank(f) == worst),
+            "{path}: {first}"
+        );
+    }
+}
+
+#[test]
+fn the_gate_names_ten_failing_findings_and_counts_the_rest() {
+    let root = repo_root();
+    let big = files(&[("estate.yaml", estate(260).as_bytes())]);
+    let path = big.path().join("estate.yaml");
+    let r = palisade(
+        &root,
+        &[
+            "analyze",
+            path.to_str().unwrap(),
+            "--format",
+            "summary",
+            "--fail-on",
+            "medium",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let gate = &r.stdout[r.stdout.find("gate failed").expect("a verdict")..];
+    let named = gate.matches('@').count();
+    assert_eq!(named, 10, "{gate}");
+    let total: usize = gate.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(gate.contains(&format!("and {} more", total - 10)), "{gate}");
 }

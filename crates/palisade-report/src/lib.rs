@@ -1,5 +1,5 @@
 //! Reports: one data model (`data::Report`, the JSON report) rendered as terminal text,
-//! Markdown, HTML, SARIF and CSV. Every format carries the same facts; rendering is pure and
+//! Markdown, HTML, SARIF and CSV, and summarised in a screenful (`summary`). Every format carries the same facts; rendering is pure and
 //! deterministic (same input, same bytes) and escapes every string that comes from a model.
 
 pub mod csv;
@@ -9,6 +9,7 @@ pub mod exports;
 pub mod html;
 pub mod markdown;
 pub mod sarif;
+pub mod summary;
 pub mod terminal;
 pub mod testplan;
 pub mod text;

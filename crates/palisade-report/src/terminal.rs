@@ -22,24 +22,24 @@ impl Default for Options {
     }
 }
 
-struct Paint(bool);
+pub(crate) struct Paint(pub(crate) bool);
 
 impl Paint {
-    fn code(&self, code: &str, s: &str) -> String {
+    pub(crate) fn code(&self, code: &str, s: &str) -> String {
         if self.0 {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
             s.to_string()
         }
     }
-    fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.code("1", s)
     }
-    fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.code("2", s)
     }
     /// Colour by band rank: the top band bold red, then red, yellow, green.
-    fn band(&self, s: &str, rank: usize, bands: usize) -> String {
+    pub(crate) fn band(&self, s: &str, rank: usize, bands: usize) -> String {
         self.code(
             ["1;31", "31", "33", "32"][crate::text::tier(rank, bands)],
             s,
@@ -161,6 +161,9 @@ fn strip(s: &str) -> String {
     out
 }
 
+/// The gate's verdict names this many findings; the report lists them all.
+const GATE_IDS: usize = 10;
+
 /// The gate's verdict in words (also printed on its own by `analyze` when the report goes to a
 /// file).
 pub fn gate(g: &palisade_risk::assess::GateResult, o: Options) -> String {
@@ -185,19 +188,22 @@ pub fn gate(g: &palisade_risk::assess::GateResult, o: Options) -> String {
         (&g.lapsed, "acceptance", "past review or expiry".to_string()),
     ] {
         if !ids.is_empty() {
-            let text = format!("{} {why}: {}", plural(ids.len(), what), ids.join(", "));
+            let mut shown = ids[..ids.len().min(GATE_IDS)].join(", ");
+            if ids.len() > GATE_IDS {
+                let _ = write!(shown, " and {} more", ids.len() - GATE_IDS);
+            }
+            let text = format!("{} {why}: {shown}", plural(ids.len(), what));
             let _ = writeln!(out, "  {}", wrap(&text, w, 4, 2));
         }
     }
     out
 }
 
-/// Render the terminal report.
-pub fn render(r: &Report, o: Options) -> String {
+/// The report's first lines: the system, its size, and the findings by residual band.
+pub(crate) fn header(r: &Report, o: Options) -> String {
     let p = Paint(o.color);
     let w = o.width.max(40);
     let s = &r.summary;
-    let plans = r.plan_by_finding();
     let mut out = String::new();
     let head = format!(
         "{} — {}, {}, {}",
@@ -251,7 +257,19 @@ pub fn render(r: &Report, o: Options) -> String {
     for (plain, painted) in by_band_plain.iter().zip(&by_band) {
         line = line.replacen(plain.as_str(), painted, 1);
     }
-    let _ = writeln!(out, "{line}\n");
+    let _ = writeln!(out, "{line}");
+    out
+}
+
+/// Render the terminal report.
+pub fn render(r: &Report, o: Options) -> String {
+    let p = Paint(o.color);
+    let w = o.width.max(40);
+    let plans = r.plan_by_finding();
+    let s = &r.summary;
+    let bands = r.policy.bands.len();
+    let mut out = header(r, o);
+    out.push('\n');
     for (rank, band) in r.policy.bands.iter().enumerate().rev() {
         let list: Vec<&ReportFinding> = r
             .findings

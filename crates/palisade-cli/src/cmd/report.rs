@@ -15,6 +15,9 @@ pub enum Format {
     /// Coloured text for a terminal (grouped by residual severity, wrapped to the width).
     #[value(alias = "text")]
     Terminal,
+    /// Counts on one screen at any size: by category and band, the threats and elements most at
+    /// risk, the steps that address the most findings, acceptances, the gate.
+    Summary,
     /// Markdown for pull requests and wikis.
     #[value(alias = "md")]
     Markdown,
@@ -126,6 +129,13 @@ pub fn write(
 ) -> std::io::Result<()> {
     let text = match format {
         Format::Terminal => palisade_report::terminal::render(
+            report,
+            palisade_report::terminal::Options {
+                color: style.out_color,
+                width: width(),
+            },
+        ),
+        Format::Summary => palisade_report::summary::render(
             report,
             palisade_report::terminal::Options {
                 color: style.out_color,
