@@ -12,5 +12,6 @@ pub mod sarif;
 pub mod terminal;
 pub mod testplan;
 pub mod text;
+mod variant;
 
 pub use data::{Context, Report, build, schema};
