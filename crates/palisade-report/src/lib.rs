@@ -7,6 +7,7 @@ pub mod data;
 pub mod diff;
 pub mod exports;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod terminal;

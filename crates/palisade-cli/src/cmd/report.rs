@@ -107,13 +107,9 @@ fn diagram(run: &Run, format: palisade_render::diagram::Format) -> Option<String
         .then(|| palisade_render::diagram::render(run.model(), format))
 }
 
-/// Pretty JSON and a newline. The serialiser writes many small pieces: a buffer of a concrete
-/// type takes them without a dynamic call each.
+/// Pretty JSON and a newline, written as it is serialised.
 fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    palisade_report::json::write(value, out)
 }
 
 /// Write a report in a format; JSON and SARIF are written as they are serialised.
