@@ -103,13 +103,17 @@ mod tests {
     fn the_bytes_are_those_of_serde_json_pretty() {
         let mut deep = serde_json::json!("bottom");
         for i in 0..45 {
-            deep = serde_json::json!({ "level": i, "empty": {}, "none": [], "list": [1, deep, "x"] });
+            deep =
+                serde_json::json!({ "level": i, "empty": {}, "none": [], "list": [1, deep, "x"] });
         }
         let value = serde_json::json!({"a": [], "b": {}, "c": [1, {"d": null}], "deep": deep});
         let mut ours = Vec::new();
         write(&value, &mut ours).unwrap();
         let mut theirs = serde_json::to_vec_pretty(&value).unwrap();
         theirs.push(b'\n');
-        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs).unwrap());
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
     }
 }
