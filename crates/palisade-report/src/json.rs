@@ -6,9 +6,9 @@ use serde::Serialize;
 use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
-/// A line break and the indent of the deepest level written in one piece; deeper levels (never
-/// in reports) take more pieces.
-const BREAK: &[u8] = b"\n                                                                ";
+/// A comma, a line break and the indent of the deepest level written in one piece; deeper
+/// levels (never in reports) take more pieces.
+const BREAK: &[u8] = b",\n                                                                ";
 
 /// The pretty formatter: the same bytes as `serde_json::ser::PrettyFormatter`.
 #[derive(Default)]
@@ -18,14 +18,16 @@ struct Pretty {
 }
 
 impl Pretty {
-    fn line<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+    /// A line break and the indent of the current level, after a comma when `comma`.
+    fn line<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        let start = usize::from(!comma);
         let mut spaces = self.level * 2;
-        let first = spaces.min(BREAK.len() - 1);
-        w.write_all(&BREAK[..=first])?;
+        let first = spaces.min(BREAK.len() - 2);
+        w.write_all(&BREAK[start..first + 2])?;
         spaces -= first;
         while spaces > 0 {
-            let n = spaces.min(BREAK.len() - 1);
-            w.write_all(&BREAK[1..=n])?;
+            let n = spaces.min(BREAK.len() - 2);
+            w.write_all(&BREAK[2..n + 2])?;
             spaces -= n;
         }
         Ok(())
@@ -40,16 +42,13 @@ impl Pretty {
     fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
         self.level -= 1;
         if self.has_value {
-            self.line(w)?;
+            self.line(w, false)?;
         }
         w.write_all(bracket)
     }
 
     fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        self.line(w)
+        self.line(w, !first)
     }
 }
 
