@@ -10,7 +10,10 @@ use crate::policy::Policy;
 use palisade_threats::rule::Axis;
 use palisade_threats::{Category, Finding, Text};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// How many mitigations the plan proposes per threat, at most.
 pub const MAX_STEPS: usize = 3;
@@ -33,6 +36,54 @@ pub struct Step {
     pub planned_controls: Vec<String>,
 }
 
+/// A list shared by the plan items that get the same proposal (findings of one rule with the
+/// same inherent risk and no controls); reads like a slice, serialises and describes itself in
+/// JSON Schema as a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List<T>(Arc<[T]>);
+
+impl<T> Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(v: Vec<T>) -> Self {
+        List(v.into())
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for List<T> {
+    fn schema_name() -> Cow<'static, str> {
+        Vec::<T>::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        Vec::<T>::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<T>::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        Vec::<T>::inline_schema()
+    }
+}
+
 /// One open threat in the plan.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
@@ -40,11 +91,11 @@ pub struct Item {
     pub title: palisade_threats::Text,
     pub target: String,
     pub residual: Score,
-    pub steps: Vec<Step>,
+    pub steps: List<Step>,
     /// The residual risk with every step in place.
     pub expected: Score,
     /// Who has to act (owners of the steps).
-    pub owners: Vec<Owner>,
+    pub owners: List<Owner>,
 }
 
 /// The plan: items sorted by residual risk, highest first.
@@ -111,9 +162,9 @@ impl<'c> Candidates<'c> {
 /// What the plan proposes for one risk.
 #[derive(Clone)]
 struct Proposal {
-    steps: Vec<Step>,
+    steps: List<Step>,
     expected: Score,
-    owners: Vec<Owner>,
+    owners: List<Owner>,
 }
 
 /// The steps for one risk: the rule's own mitigations with the best reduction, and one that
@@ -207,9 +258,9 @@ fn propose(risk: &Risk, candidates: &Candidates, policy: &Policy) -> Option<Prop
         .collect();
     let owners: BTreeSet<Owner> = steps.iter().map(|s| s.owner).collect();
     Some(Proposal {
-        steps,
+        steps: steps.into(),
         expected: score(levels(&all)),
-        owners: owners.into_iter().collect(),
+        owners: owners.into_iter().collect::<Vec<_>>().into(),
     })
 }
 
