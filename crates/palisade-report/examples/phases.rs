@@ -130,10 +130,9 @@ fn main() {
     stage("report", t, "");
     // Written as the CLI writes it: streamed through a buffer (here into a byte counter).
     let t = Instant::now();
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, Counter(0));
-    serde_json::to_writer_pretty(&mut out, &report).expect("json");
-    out.write_all(b"\n").expect("write");
-    let written = out.into_inner().map_or(0, |c| c.0);
+    let mut out = Counter(0);
+    palisade_report::json::write(&report, &mut out).expect("json");
+    let written = out.0;
     stage("json", t, &format!("  ({written} bytes)"));
     stage("total", start, "  (from load)");
 }

@@ -41,7 +41,7 @@ pub struct Report<'a> {
     pub system: SystemInfo,
     /// The date acceptances were reviewed against (YYYY-MM-DD).
     pub today: String,
-    pub summary: Summary,
+    pub summary: Summary<'a>,
     /// The risk matrix the scores use.
     pub policy: PolicyInfo,
     /// Every finding with its risk, sorted by residual risk (highest first), then id.
@@ -52,7 +52,7 @@ pub struct Report<'a> {
     pub acceptances: &'a [AcceptanceReview],
     pub unknown_mitigations: &'a [UnknownMitigation],
     /// The system as modelled: components, data, boundaries, flows, controls.
-    pub model: ModelInfo,
+    pub model: ModelInfo<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ pub struct SystemInfo {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Summary {
+pub struct Summary<'a> {
     pub components: usize,
     pub flows: usize,
     pub data_assets: usize,
@@ -95,7 +95,7 @@ pub struct Summary {
     /// Findings per threat category.
     pub by_category: BTreeMap<String, usize>,
     /// Findings per element id.
-    pub by_component: BTreeMap<String, usize>,
+    pub by_component: BTreeMap<&'a str, usize>,
     /// Findings per inherent severity band.
     pub inherent: BTreeMap<String, usize>,
     /// Open findings per residual severity band.
@@ -134,27 +134,29 @@ pub struct ReportFinding<'a> {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ModelInfo {
-    pub components: Vec<ComponentInfo>,
-    pub data_assets: Vec<DataAssetInfo>,
-    pub boundaries: Vec<BoundaryInfo>,
-    pub flows: Vec<FlowInfo>,
-    pub controls: Vec<ControlInfo>,
+// The model's elements, borrowed from the model and its facts: a large model has tens of
+// thousands of them.
+pub struct ModelInfo<'a> {
+    pub components: Vec<ComponentInfo<'a>>,
+    pub data_assets: Vec<DataAssetInfo<'a>>,
+    pub boundaries: Vec<BoundaryInfo<'a>>,
+    pub flows: Vec<FlowInfo<'a>>,
+    pub controls: Vec<ControlInfo<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ComponentInfo {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
+pub struct ComponentInfo<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'static str,
     /// Boundaries around it, innermost first.
-    pub boundaries: Vec<String>,
-    pub exposure: String,
+    pub boundaries: &'a [String],
+    pub exposure: &'static str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub owner: Option<&'a str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub data: Vec<String>,
+    pub description: Option<&'a str>,
+    pub data: Vec<&'a str>,
     /// Findings on it.
     pub findings: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,49 +164,49 @@ pub struct ComponentInfo {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct DataAssetInfo {
-    pub id: String,
-    pub name: String,
-    pub classification: String,
+pub struct DataAssetInfo<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub classification: &'static str,
     pub personal_data: bool,
-    pub regulations: Vec<String>,
+    pub regulations: Vec<&'static str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct BoundaryInfo {
-    pub id: String,
-    pub name: String,
+pub struct BoundaryInfo<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust: Option<String>,
+    pub trust: Option<&'static str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent: Option<String>,
-    pub contains: Vec<String>,
+    pub parent: Option<&'a str>,
+    pub contains: Vec<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct FlowInfo {
-    pub id: String,
-    pub from: String,
-    pub to: String,
-    pub data: Vec<String>,
-    pub returns: Vec<String>,
+pub struct FlowInfo<'a> {
+    pub id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub data: Vec<&'a str>,
+    pub returns: Vec<&'a str>,
     /// Boundaries it crosses.
-    pub crosses: Vec<String>,
+    pub crosses: &'a [String],
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct ControlInfo {
-    pub id: String,
-    pub name: String,
-    pub status: String,
-    pub implements: Vec<String>,
-    pub applies_to: Vec<String>,
+pub struct ControlInfo<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub status: &'static str,
+    pub implements: Vec<&'a str>,
+    pub applies_to: Vec<&'a str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
+    pub owner: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -216,14 +218,22 @@ pub struct AtlasInfo {
 
 /// The kebab-case name of an enum value (through its serde name).
 pub fn name<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+    match crate::variant::of(&v) {
+        Some(n) => n.to_string(),
+        None => serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+    }
 }
 
-fn display_name(id: &str, name: Option<&palisade_model::Loc<String>>) -> String {
-    name.map_or_else(|| id.to_string(), |n| n.value.clone())
+/// `name` of an enum value, without allocating (empty for a value that is not an enum's).
+pub fn variant<T: Serialize>(v: T) -> &'static str {
+    crate::variant::of(&v).unwrap_or_default()
+}
+
+fn display_name<'a>(id: &'a str, name: Option<&'a palisade_model::Loc<String>>) -> &'a str {
+    name.map_or(id, |n| n.value.as_str())
 }
 
 /// Build the report.
@@ -262,31 +272,52 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
     let mut heat_res = vec![vec![0usize; nl]; ni];
     let mut inherent = BTreeMap::new();
     let mut residual = BTreeMap::new();
-    let mut by_category = BTreeMap::new();
-    let mut by_component = BTreeMap::new();
+    let mut by_category: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_component: BTreeMap<&'a str, usize> = BTreeMap::new();
     for b in &p.bands {
         inherent.insert(b.clone(), 0);
         residual.insert(b.clone(), 0);
+    }
+    // Counted by name without a key per finding (every band is already there).
+    fn count(map: &mut BTreeMap<String, usize>, key: &str) {
+        match map.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                map.insert(key.to_string(), 1);
+            }
+        }
     }
     let mut worst: Option<usize> = None;
     for f in &findings {
         let (i, r) = (&f.risk.inherent.score, &f.risk.residual.score);
         heat_inh[i.impact as usize - 1][i.likelihood as usize - 1] += 1;
-        *inherent.entry(i.severity.to_string()).or_insert(0) += 1;
-        *by_category
-            .entry(f.finding.category.as_str().to_string())
+        count(&mut inherent, &i.severity);
+        count(&mut by_category, f.finding.category.as_str());
+        *by_component
+            .entry(f.finding.target.id.as_str())
             .or_insert(0) += 1;
-        *by_component.entry(f.finding.target.id.clone()).or_insert(0) += 1;
         if f.open {
             heat_res[r.impact as usize - 1][r.likelihood as usize - 1] += 1;
-            *residual.entry(r.severity.to_string()).or_insert(0) += 1;
+            count(&mut residual, &r.severity);
             worst = Some(worst.map_or(r.severity_rank, |w: usize| w.max(r.severity_rank)));
         }
     }
     let open = findings.iter().filter(|f| f.open).count();
     let sys = &m.system.value;
     let dep = sys.deployment.as_ref().map(|d| &d.value);
-    let boundary_name = |i: usize| m.boundaries[i].id.value.to_string();
+    let boundary_name = |i: usize| m.boundaries[i].id.value.as_str();
+    // Where each component is declared; the file's name is made once per file.
+    let mut files: HashMap<palisade_model::FileId, String> = HashMap::new();
+    let mut locate = |span: palisade_model::Span| {
+        let s = cx.sources?;
+        let f = s.get(span.file);
+        let (line, column) = f.line_col(span.start);
+        let file = files
+            .entry(span.file)
+            .or_insert_with(|| f.path.display().to_string())
+            .clone();
+        Some(palisade_threats::engine::SourceLocation { file, line, column })
+    };
     let components = m
         .components
         .iter()
@@ -294,23 +325,16 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
         .map(|(i, c)| {
             let facts = &cx.facts.components[i];
             ComponentInfo {
-                id: c.id.value.to_string(),
+                id: c.id.value.as_str(),
                 name: display_name(c.id.value.as_str(), c.name.as_ref()),
-                kind: c.kind.value.as_str().to_string(),
-                boundaries: facts.boundaries.clone(),
-                exposure: name(facts.exposure),
-                owner: c.owner.as_ref().map(|o| o.value.clone()),
-                description: c.description.as_ref().map(|d| d.value.clone()),
-                data: c.data.iter().map(|d| d.value.to_string()).collect(),
+                kind: c.kind.value.as_str(),
+                boundaries: &facts.boundaries,
+                exposure: variant(facts.exposure),
+                owner: c.owner.as_ref().map(|o| o.value.as_str()),
+                description: c.description.as_ref().map(|d| d.value.as_str()),
+                data: c.data.iter().map(|d| d.value.as_str()).collect(),
                 findings: by_component.get(c.id.value.as_str()).copied().unwrap_or(0),
-                location: cx.sources.map(|s| {
-                    let l = s.locate(c.id.span);
-                    palisade_threats::engine::SourceLocation {
-                        file: l.path.display().to_string(),
-                        line: l.line,
-                        column: l.column,
-                    }
-                }),
+                location: locate(c.id.span),
             }
         })
         .collect();
@@ -320,12 +344,12 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
             .data_assets
             .iter()
             .map(|d| DataAssetInfo {
-                id: d.id.value.to_string(),
+                id: d.id.value.as_str(),
                 name: display_name(d.id.value.as_str(), d.name.as_ref()),
-                classification: name(d.classification.value),
+                classification: variant(d.classification.value),
                 personal_data: d.personal_data.as_ref().is_some_and(|p| p.value),
-                regulations: d.regulations.iter().map(|r| name(r.value)).collect(),
-                origin: d.origin.as_ref().map(|o| name(o.value)),
+                regulations: d.regulations.iter().map(|r| variant(r.value)).collect(),
+                origin: d.origin.as_ref().map(|o| variant(o.value)),
             })
             .collect(),
         boundaries: m
@@ -333,11 +357,11 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
             .iter()
             .enumerate()
             .map(|(i, b)| BoundaryInfo {
-                id: b.id.value.to_string(),
+                id: b.id.value.as_str(),
                 name: display_name(b.id.value.as_str(), b.name.as_ref()),
-                trust: b.trust.as_ref().map(|t| name(t.value)),
+                trust: b.trust.as_ref().map(|t| variant(t.value)),
                 parent: m.boundary_parent.get(&i).map(|&p| boundary_name(p)),
-                contains: b.contains.iter().map(|c| c.value.to_string()).collect(),
+                contains: b.contains.iter().map(|c| c.value.as_str()).collect(),
             })
             .collect(),
         flows: m
@@ -345,25 +369,25 @@ pub fn build<'a>(cx: &Context<'a>) -> Report<'a> {
             .iter()
             .enumerate()
             .map(|(i, f)| FlowInfo {
-                id: m.flow_id(i).to_string(),
-                from: f.from.value.to_string(),
-                to: f.to.value.to_string(),
-                data: f.data.iter().map(|d| d.value.to_string()).collect(),
-                returns: f.returns.iter().map(|d| d.value.to_string()).collect(),
-                crosses: cx.facts.flows[i].crosses.clone(),
-                protocol: f.protocol.as_ref().map(|p| name(p.value)),
+                id: m.flow_id(i).as_str(),
+                from: f.from.value.as_str(),
+                to: f.to.value.as_str(),
+                data: f.data.iter().map(|d| d.value.as_str()).collect(),
+                returns: f.returns.iter().map(|d| d.value.as_str()).collect(),
+                crosses: &cx.facts.flows[i].crosses,
+                protocol: f.protocol.as_ref().map(|p| variant(p.value)),
             })
             .collect(),
         controls: m
             .controls
             .iter()
             .map(|c| ControlInfo {
-                id: c.id.value.to_string(),
+                id: c.id.value.as_str(),
                 name: display_name(c.id.value.as_str(), c.name.as_ref()),
-                status: name(c.status.value),
-                implements: c.implements.iter().map(|x| x.value.clone()).collect(),
-                applies_to: c.applies_to.iter().map(|x| x.value.to_string()).collect(),
-                owner: c.owner.as_ref().map(|o| o.value.clone()),
+                status: variant(c.status.value),
+                implements: c.implements.iter().map(|x| x.value.as_str()).collect(),
+                applies_to: c.applies_to.iter().map(|x| x.value.as_str()).collect(),
+                owner: c.owner.as_ref().map(|o| o.value.as_str()),
             })
             .collect(),
     };

@@ -28,10 +28,10 @@ pub fn slug(s: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 /// The model's components by id (the first of an id, as a search would find it).
-fn components_by_id<'r>(r: &'r Report) -> HashMap<&'r str, &'r crate::data::ComponentInfo> {
+fn components_by_id<'r>(r: &'r Report) -> HashMap<&'r str, &'r crate::data::ComponentInfo<'r>> {
     let mut map = HashMap::with_capacity(r.model.components.len());
     for c in &r.model.components {
-        map.entry(c.id.as_str()).or_insert(c);
+        map.entry(c.id).or_insert(c);
     }
     map
 }
@@ -100,7 +100,7 @@ pub fn checklist(r: &Report) -> Vec<CheckItem> {
                 if done { "in place" } else { "implemented" },
                 c.applies_to.join(", ")
             ),
-            c.id.clone(),
+            c.id.to_string(),
             done,
         );
     }
@@ -127,7 +127,7 @@ pub fn checklist(r: &Report) -> Vec<CheckItem> {
             !lapsed,
         );
     }
-    let kinds: BTreeSet<&str> = r.model.components.iter().map(|c| c.kind.as_str()).collect();
+    let kinds: BTreeSet<&str> = r.model.components.iter().map(|c| c.kind).collect();
     let general: &[(&str, &[&str], &str)] = &[
         (
             "validation",
@@ -248,8 +248,8 @@ pub fn pentest_scope(r: &Report) -> Value {
             let c = components.get(t);
             json!({
                 "id": t,
-                "kind": c.map(|c| c.kind.clone()),
-                "exposure": c.map(|c| c.exposure.clone()),
+                "kind": c.map(|c| c.kind),
+                "exposure": c.map(|c| c.exposure),
                 "findings": fs.iter().map(|f| f.finding.id.clone()).collect::<Vec<_>>(),
             })
         }).collect::<Vec<_>>(),
@@ -527,7 +527,7 @@ pub fn playbooks(r: &Report) -> Value {
         .components
         .iter()
         .filter(|c| c.kind == "monitoring" || c.kind == "logging")
-        .map(|c| c.id.as_str())
+        .map(|c| c.id)
         .collect();
     let list: Vec<Value> = by
         .iter()
@@ -535,10 +535,10 @@ pub fn playbooks(r: &Report) -> Value {
             let t = playbook_text(*cat);
             let affected: BTreeSet<&str> =
                 fs.iter().map(|f| f.finding.target.id.as_str()).collect();
-            let owners: BTreeSet<String> = affected
+            let owners: BTreeSet<&str> = affected
                 .iter()
                 .filter_map(|id| components.get(id))
-                .filter_map(|c| c.owner.clone())
+                .filter_map(|c| c.owner)
                 .collect();
             let techniques: BTreeSet<&String> = fs
                 .iter()

@@ -563,12 +563,12 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
         let _ = write!(
             out,
             "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&c.name),
-            esc(&c.id),
-            esc(&c.kind),
+            esc(c.name),
+            esc(c.id),
+            esc(c.kind),
             esc(c.boundaries.first().map_or("—", String::as_str)),
-            esc(&c.exposure),
-            esc(c.owner.as_deref().unwrap_or("—")),
+            esc(c.exposure),
+            esc(c.owner.unwrap_or("—")),
             c.findings
         );
     }
@@ -579,12 +579,12 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
             let _ = write!(
                 out,
                 "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&d.name),
-                esc(&d.id),
-                esc(&d.classification),
+                esc(d.name),
+                esc(d.id),
+                esc(d.classification),
                 if d.personal_data { "yes" } else { "no" },
                 esc(&d.regulations.join(", ")),
-                esc(d.origin.as_deref().unwrap_or("—"))
+                esc(d.origin.unwrap_or("—"))
             );
         }
         out.push_str("</tbody></table>");
@@ -595,12 +595,12 @@ pub fn render(r: &Report, diagram_svg: Option<&str>) -> String {
             let _ = write!(
                 out,
                 "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&c.name),
-                esc(&c.id),
-                esc(&c.status),
+                esc(c.name),
+                esc(c.id),
+                esc(c.status),
                 esc(&c.implements.join(", ")),
                 esc(&c.applies_to.join(", ")),
-                esc(c.owner.as_deref().unwrap_or("—"))
+                esc(c.owner.unwrap_or("—"))
             );
         }
         out.push_str("</tbody></table>");

@@ -7,11 +7,13 @@ pub mod data;
 pub mod diff;
 pub mod exports;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod summary;
 pub mod terminal;
 pub mod testplan;
 pub mod text;
+mod variant;
 
 pub use data::{Context, Report, build, schema};

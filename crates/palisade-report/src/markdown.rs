@@ -342,11 +342,11 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
         let _ = writeln!(
             out,
             "| {} ({}) | {} | {} | {} | {} |",
-            escape(&c.name),
-            code(&c.id),
-            escape(&c.kind),
+            escape(c.name),
+            code(c.id),
+            escape(c.kind),
             c.boundaries.first().map_or("—".into(), |b| code(b)),
-            escape(&c.exposure),
+            escape(c.exposure),
             c.findings
         );
     }
@@ -361,9 +361,9 @@ pub fn render(r: &Report, diagram: Option<&str>) -> String {
             let _ = writeln!(
                 out,
                 "| {} ({}) | {} | {} | {} |",
-                escape(&d.name),
-                code(&d.id),
-                escape(&d.classification),
+                escape(d.name),
+                code(d.id),
+                escape(d.classification),
                 if d.personal_data { "yes" } else { "no" },
                 escape(&d.regulations.join(", "))
             );

@@ -2,13 +2,18 @@
 //! mitigations not yet in place that would reduce it most, with the expected result.
 
 use crate::assess::{
-    Assessment, ControlEffect, Input, Relevance, Residual, Score, residual_levels, round_level,
+    Assessment, ControlEffect, Input, Relevance, Residual, Risk, Score, residual_levels,
+    round_level,
 };
-use crate::catalog::{Mitigation, MitigationKind, Owner};
+use crate::catalog::{Catalog, Mitigation, MitigationKind, Owner};
+use crate::policy::Policy;
 use palisade_threats::rule::Axis;
-use palisade_threats::{Finding, Text};
+use palisade_threats::{Category, Finding, Text};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// How many mitigations the plan proposes per threat, at most.
 pub const MAX_STEPS: usize = 3;
@@ -31,6 +36,54 @@ pub struct Step {
     pub planned_controls: Vec<String>,
 }
 
+/// A list shared by the plan items that get the same proposal (findings of one rule with the
+/// same inherent risk and no controls); reads like a slice, serialises and describes itself in
+/// JSON Schema as a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List<T>(Arc<[T]>);
+
+impl<T> Deref for List<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(v: Vec<T>) -> Self {
+        List(v.into())
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for List<T> {
+    fn schema_name() -> Cow<'static, str> {
+        Vec::<T>::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        Vec::<T>::schema_id()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Vec::<T>::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        Vec::<T>::inline_schema()
+    }
+}
+
 /// One open threat in the plan.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Item {
@@ -38,11 +91,11 @@ pub struct Item {
     pub title: palisade_threats::Text,
     pub target: String,
     pub residual: Score,
-    pub steps: Vec<Step>,
+    pub steps: List<Step>,
     /// The residual risk with every step in place.
     pub expected: Score,
     /// Who has to act (owners of the steps).
-    pub owners: Vec<Owner>,
+    pub owners: List<Owner>,
 }
 
 /// The plan: items sorted by residual risk, highest first.
@@ -60,6 +113,157 @@ fn rounded_value((lv, iv): (f64, f64)) -> f64 {
     ((lv * 100.0).round() / 100.0) * ((iv * 100.0).round() / 100.0)
 }
 
+/// A candidate mitigation of a rule, with the texts its steps share.
+struct Candidate<'c> {
+    mitigation: &'c Mitigation,
+    /// One of the rule's own mitigations (they come first in a plan).
+    own: bool,
+    id: Text,
+    name: Text,
+}
+
+/// The mitigations a plan may propose for a rule's findings, in id order (the order ties are
+/// broken in), computed once per rule (its mitigation list and category).
+struct Candidates<'c> {
+    list: Vec<Candidate<'c>>,
+}
+
+impl<'c> Candidates<'c> {
+    fn new(
+        relevant: &BTreeSet<String>,
+        own_names: &[String],
+        catalog: &'c Catalog,
+        names: &mut HashMap<&'c str, (Text, Text)>,
+    ) -> Self {
+        let own: BTreeSet<String> = own_names
+            .iter()
+            .flat_map(|m| catalog.canonical(m))
+            .collect();
+        let list = relevant
+            .iter()
+            .filter_map(|id| catalog.get(id))
+            .map(|m| {
+                let (id, name) = names
+                    .entry(m.id.value.as_str())
+                    .or_insert_with(|| (Text::from(&m.id.value), Text::from(&m.name.value)))
+                    .clone();
+                Candidate {
+                    mitigation: m,
+                    own: own.contains(&m.id.value),
+                    id,
+                    name,
+                }
+            })
+            .collect();
+        Candidates { list }
+    }
+}
+
+/// What the plan proposes for one risk.
+#[derive(Clone)]
+struct Proposal {
+    steps: List<Step>,
+    expected: Score,
+    owners: List<Owner>,
+}
+
+/// The steps for one risk: the rule's own mitigations with the best reduction, and one that
+/// detects or responds when nothing in place does. `None` when nothing would help.
+fn propose(risk: &Risk, candidates: &Candidates, policy: &Policy) -> Option<Proposal> {
+    let effective: Vec<&ControlEffect> = risk.controls.iter().filter(|c| c.effective).collect();
+    let in_place = |id: &str| {
+        effective
+            .iter()
+            .any(|c| c.mitigations.iter().any(|m| m == id))
+    };
+    let now = value(&risk.residual);
+    // The residual with catalog mitigations added to what is in place, as if implemented.
+    let levels = |extra: &[&Mitigation]| residual_levels(&risk.inherent.score, &effective, extra);
+    let score = |(lv, iv): (f64, f64)| Score::new(policy, round_level(lv), round_level(iv));
+    // Candidates with the reduction each brings alone (and the levels it leaves), best first.
+    let mut ranked: Vec<(usize, f64, (f64, f64))> = candidates
+        .list
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !in_place(&c.mitigation.id.value))
+        .map(|(i, c)| {
+            let alone = levels(&[c.mitigation]);
+            (i, now - rounded_value(alone), alone)
+        })
+        .filter(|(_, gain, _)| *gain > 1e-9)
+        .collect();
+    // The rule's own mitigations come first: they were chosen for this threat. The
+    // category's generic detection and response mitigations only fill a depth gap. The list
+    // is in id order, so its index breaks ties as the id would.
+    let own = |i: usize| candidates.list[i].own;
+    ranked.sort_unstable_by(|a, b| {
+        own(b.0)
+            .cmp(&own(a.0))
+            .then(b.1.total_cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
+    let detects = |i: usize| candidates.list[i].mitigation.kind.value != MitigationKind::Prevention;
+    // Indices into `ranked`.
+    let mut chosen: Vec<usize> = (0..ranked.len())
+        .filter(|&r| own(ranked[r].0))
+        .take(MAX_STEPS)
+        .collect();
+    let mut depth_pick = None;
+    let has_detect_or_respond = effective
+        .iter()
+        .any(|c| c.kinds.iter().any(|k| *k != MitigationKind::Prevention));
+    let chosen_detects = chosen.iter().any(|&r| detects(ranked[r].0));
+    if !has_detect_or_respond && !chosen_detects {
+        // Defence in depth: one step should notice or contain the attack.
+        if let Some(r) = (0..ranked.len()).find(|&r| detects(ranked[r].0)) {
+            if chosen.len() >= MAX_STEPS {
+                chosen.pop();
+            }
+            chosen.push(r);
+            depth_pick = Some(r);
+        }
+    }
+    if chosen.is_empty() {
+        return None;
+    }
+    let planned_for = |id: &str| -> Vec<String> {
+        risk.controls
+            .iter()
+            .filter(|c| !c.effective && c.mitigations.iter().any(|m| m == id))
+            .map(|c| c.control.clone())
+            .collect()
+    };
+    let steps: Vec<Step> = chosen
+        .iter()
+        .map(|&r| {
+            let (i, _, alone) = ranked[r];
+            let c = &candidates.list[i];
+            let m = c.mitigation;
+            Step {
+                mitigation: c.id.clone(),
+                name: c.name.clone(),
+                kind: m.kind.value,
+                owner: m.owner.value,
+                reduces: m.reduces.value,
+                effectiveness: m.effectiveness.value,
+                residual_after: score(alone),
+                for_depth: depth_pick == Some(r),
+                planned_controls: planned_for(&m.id.value),
+            }
+        })
+        .collect();
+    let all: Vec<&Mitigation> = chosen
+        .iter()
+        .map(|&r| candidates.list[ranked[r].0].mitigation)
+        .collect();
+    let owners: BTreeSet<Owner> = steps.iter().map(|s| s.owner).collect();
+    Some(Proposal {
+        steps: steps.into(),
+        expected: score(levels(&all)),
+        owners: owners.into_iter().collect::<Vec<_>>().into(),
+    })
+}
+
 /// Build the plan for the open risks of an assessment.
 pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
     let mut items = Vec::new();
@@ -70,115 +274,43 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
     let mut relevance = Relevance::new(input.catalog);
     // Mitigation ids and names, shared by the steps of every item.
     let mut names: HashMap<&str, (Text, Text)> = HashMap::new();
+    let mut rules: HashMap<(Category, &[String]), usize> = HashMap::new();
+    let mut candidates: Vec<Candidates> = Vec::new();
+    // Without controls, a proposal depends only on the rule and the inherent levels.
+    let mut uncontrolled: HashMap<(usize, u8, u8), Option<Proposal>> = HashMap::new();
     for risk in assessment.risks.iter().filter(|r| assessment.is_open(r)) {
         let Some(&f) = findings.get(risk.finding.as_str()) else {
             continue;
         };
-        let in_place: BTreeSet<&str> = risk
-            .controls
-            .iter()
-            .filter(|c| c.effective)
-            .flat_map(|c| c.mitigations.iter().map(String::as_str))
-            .collect();
-        let effective: Vec<&ControlEffect> = risk.controls.iter().filter(|c| c.effective).collect();
-        let now = value(&risk.residual);
-        // The residual with catalog mitigations added to what is in place, as if implemented.
-        let levels =
-            |extra: &[&Mitigation]| residual_levels(&risk.inherent.score, &effective, extra);
-        let hypothetical = |ids: &[&str]| -> Score {
-            let extra: Vec<&Mitigation> =
-                ids.iter().filter_map(|id| input.catalog.get(id)).collect();
-            let (lv, iv) = levels(&extra);
-            Score::new(input.policy, round_level(lv), round_level(iv))
+        let rule = *rules
+            .entry((f.category, f.mitigations.as_slice()))
+            .or_insert_with(|| {
+                let relevant = relevance.of(f);
+                candidates.push(Candidates::new(
+                    relevant,
+                    &f.mitigations,
+                    input.catalog,
+                    &mut names,
+                ));
+                candidates.len() - 1
+            });
+        let proposal = if risk.controls.is_empty() {
+            let s = &risk.inherent.score;
+            uncontrolled
+                .entry((rule, s.likelihood, s.impact))
+                .or_insert_with(|| propose(risk, &candidates[rule], input.policy))
+                .clone()
+        } else {
+            propose(risk, &candidates[rule], input.policy)
         };
-        // Candidates with the reduction each brings alone, best first.
-        let mut candidates: Vec<(&str, f64)> = relevance
-            .of(f)
-            .iter()
-            .filter(|m| !in_place.contains(m.as_str()))
-            .filter_map(|m| input.catalog.get(m))
-            .map(|m| (m.id.value.as_str(), now - rounded_value(levels(&[m]))))
-            .filter(|(_, gain)| *gain > 1e-9)
-            .collect();
-        let own: BTreeSet<String> = f
-            .mitigations
-            .iter()
-            .flat_map(|m| input.catalog.canonical(m))
-            .collect();
-        // The rule's own mitigations come first: they were chosen for this threat. The
-        // category's generic detection and response mitigations only fill a depth gap.
-        candidates.sort_by(|a, b| {
-            own.contains(b.0)
-                .cmp(&own.contains(a.0))
-                .then(b.1.total_cmp(&a.1))
-                .then(a.0.cmp(b.0))
-        });
-        let mut chosen: Vec<&str> = Vec::new();
-        let mut depth_pick: Option<&str> = None;
-        let has_detect_or_respond = effective
-            .iter()
-            .any(|c| c.kinds.iter().any(|k| *k != MitigationKind::Prevention));
-        for (id, _) in candidates.iter().filter(|(id, _)| own.contains(*id)) {
-            if chosen.len() >= MAX_STEPS {
-                break;
-            }
-            chosen.push(id);
-        }
-        let chosen_detects = chosen.iter().any(|id| {
-            input
-                .catalog
-                .get(id)
-                .is_some_and(|m| m.kind.value != MitigationKind::Prevention)
-        });
-        if !has_detect_or_respond && !chosen_detects {
-            // Defence in depth: one step should notice or contain the attack.
-            if let Some((id, _)) = candidates.iter().find(|(id, _)| {
-                input
-                    .catalog
-                    .get(id)
-                    .is_some_and(|m| m.kind.value != MitigationKind::Prevention)
-            }) {
-                if chosen.len() >= MAX_STEPS {
-                    chosen.pop();
-                }
-                chosen.push(id);
-                depth_pick = Some(id);
-            }
-        }
-        if chosen.is_empty() {
+        let Some(Proposal {
+            steps,
+            expected,
+            owners,
+        }) = proposal
+        else {
             continue;
-        }
-        let planned_for = |id: &str| -> Vec<String> {
-            risk.controls
-                .iter()
-                .filter(|c| !c.effective && c.mitigations.iter().any(|m| m == id))
-                .map(|c| c.control.clone())
-                .collect()
         };
-        let steps: Vec<Step> = chosen
-            .iter()
-            .filter_map(|id| input.catalog.get(id))
-            .map(|m| {
-                let (mitigation, name) = names
-                    .entry(m.id.value.as_str())
-                    .or_insert_with(|| (Text::from(&m.id.value), Text::from(&m.name.value)))
-                    .clone();
-                (m, mitigation, name)
-            })
-            .map(|(m, mitigation, name)| Step {
-                mitigation,
-                name,
-                kind: m.kind.value,
-                owner: m.owner.value,
-                reduces: m.reduces.value,
-                effectiveness: m.effectiveness.value,
-                residual_after: hypothetical(&[m.id.value.as_str()]),
-                for_depth: depth_pick == Some(m.id.value.as_str()),
-                planned_controls: planned_for(&m.id.value),
-            })
-            .collect();
-        let expected = hypothetical(&chosen);
-        let owners: BTreeSet<Owner> = steps.iter().map(|s| s.owner).collect();
         items.push(Item {
             finding: risk.finding.clone(),
             title: risk.title.clone(),
@@ -186,7 +318,7 @@ pub fn plan(assessment: &Assessment, input: &Input) -> Plan {
             residual: risk.residual.score.clone(),
             steps,
             expected,
-            owners: owners.into_iter().collect(),
+            owners,
         });
     }
     Plan { items }

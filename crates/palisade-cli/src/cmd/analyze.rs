@@ -124,7 +124,7 @@ pub fn run(args: AnalyzeArgs, style: Style) -> u8 {
         Some(Err(code)) => return code,
     };
     let gate = threshold.map(|t| palisade_risk::gate(&run.assessment, &run.policy, t));
-    let data = report::data(&run, atlas.as_ref(), gate.clone());
+    let data = report::data(&run, atlas.as_ref(), gate.clone(), args.format.shows_plan());
     let to_file = args
         .output
         .as_deref()

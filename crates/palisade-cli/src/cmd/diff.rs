@@ -179,8 +179,8 @@ pub fn run(args: DiffArgs, style: Style) -> u8 {
             Err(code) => return code,
         },
     };
-    let old_report = crate::cmd::report::data(&old_run, None, None);
-    let new_report = crate::cmd::report::data(&new_run, None, None);
+    let old_report = crate::cmd::report::data(&old_run, None, None, false);
+    let new_report = crate::cmd::report::data(&new_run, None, None, false);
     let d = palisade_report::diff::diff(
         (old_run.model(), &old_report),
         (new_run.model(), &new_report),

@@ -96,7 +96,7 @@ pub fn run(args: ExportArgs, style: Style) -> u8 {
         Err(code) => return code,
     };
     let model = run.model();
-    let report = || crate::cmd::report::data(&run, None, None);
+    let report = || crate::cmd::report::data(&run, None, None, true);
     let json = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
     use palisade_report::exports as x;
     let text = match (args.kind, format) {

@@ -37,21 +37,23 @@ pub fn run(args: PlanArgs, style: Style) -> u8 {
         Err(code) => return code,
     };
     let plan = run.plan();
-    let bytes = match args.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&serde_json::json!({
-                "format_version": 1,
-                "system": run.model().system.name.value,
-                "today": run.assessment.today,
-                "items": plan.items,
-            }))
-            .unwrap_or_default();
-            s.push('\n');
-            s
-        }
-        Format::Text => text(&run, plan, style),
+    let written = match args.format {
+        // Through a JSON value, whose objects keep their keys sorted (the plan's published
+        // shape); written as it is serialised rather than as one string first.
+        Format::Json => output::emit_with(args.output.as_deref(), |w| {
+            palisade_report::json::write(
+                &serde_json::json!({
+                    "format_version": 1,
+                    "system": run.model().system.name.value,
+                    "today": run.assessment.today,
+                    "items": plan.items,
+                }),
+                w,
+            )
+        }),
+        Format::Text => output::emit(args.output.as_deref(), text(&run, plan, style).as_bytes()),
     };
-    if let Err(e) = output::emit(args.output.as_deref(), bytes.as_bytes()) {
+    if let Err(e) = written {
         eprintln!("error: cannot write the plan: {e}");
         return exit::USAGE;
     }

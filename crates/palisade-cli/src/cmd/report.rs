@@ -31,6 +31,13 @@ pub enum Format {
     Csv,
 }
 
+impl Format {
+    /// Whether the format shows the mitigation plan (SARIF does not).
+    pub fn shows_plan(self) -> bool {
+        self != Format::Sarif
+    }
+}
+
 #[derive(clap::Args)]
 pub struct ReportArgs {
     /// The model file.
@@ -62,13 +69,16 @@ pub fn atlas(path: Option<&std::path::Path>) -> Result<Option<palisade_threats::
         })
 }
 
-/// Build the report data of a run.
+/// Build the report data of a run. The mitigation plan is only made when `with_plan` (the
+/// output shows it); otherwise the report's plan is empty.
 pub fn data<'a>(
     run: &'a Run,
     atlas: Option<&palisade_threats::atlas::Atlas>,
     gate: Option<GateResult>,
+    with_plan: bool,
 ) -> palisade_report::Report<'a> {
-    let plan = run.plan();
+    static NO_PLAN: palisade_risk::Plan = palisade_risk::Plan { items: Vec::new() };
+    let plan = if with_plan { run.plan() } else { &NO_PLAN };
     let atlas = atlas.map(|a| AtlasInfo {
         version: a.version.clone(),
         names: run
@@ -110,13 +120,9 @@ fn diagram(run: &Run, format: palisade_render::diagram::Format) -> Option<String
         .then(|| palisade_render::diagram::render(run.model(), format))
 }
 
-/// Pretty JSON and a newline. The serialiser writes many small pieces: a buffer of a concrete
-/// type takes them without a dynamic call each.
+/// Pretty JSON and a newline, written as it is serialised.
 fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut out, value)?;
-    out.write_all(b"\n")?;
-    out.flush()
+    palisade_report::json::write(value, out)
 }
 
 /// Write a report in a format; JSON and SARIF are written as they are serialised.
@@ -173,7 +179,7 @@ pub fn run(args: ReportArgs, style: Style) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let report = data(&run, atlas.as_ref(), None);
+    let report = data(&run, atlas.as_ref(), None, args.format.shows_plan());
     // Colour only on a terminal: files never get escape codes.
     let style = if args
         .output

@@ -33,7 +33,7 @@ pub fn run(args: TestplanArgs, style: Style) -> u8 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let report = crate::cmd::report::data(&run, None, None);
+    let report = crate::cmd::report::data(&run, None, None, false);
     let plan = palisade_report::testplan::build(
         &report,
         run.model(),
