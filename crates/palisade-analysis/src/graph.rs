@@ -1,7 +1,130 @@
 //! The model as a graph: components are nodes; flows give call edges (who initiates) and content
 //! edges (which way data moves); `serves`, `stored_in` and `invoked_by` add links.
 
-use palisade_model::{ComponentKind, Element, Id, Model};
+use palisade_model::{ComponentKind, DataAsset, Element, Id, Model};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hasher for node indices (small integers the analysis assigns, never text from a model).
+#[derive(Default)]
+pub struct IndexHasher(u64);
+
+impl Hasher for IndexHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed by node index.
+pub type IndexMap<V> = std::collections::HashMap<usize, V, BuildHasherDefault<IndexHasher>>;
+/// A hash set of node indices.
+pub type IndexSet = std::collections::HashSet<usize, BuildHasherDefault<IndexHasher>>;
+
+/// The data assets the model names (in its components' and flows' data), numbered in the
+/// order of their ids: sorting numbers sorts ids, and sets of them are plain sorted vectors.
+pub struct Assets<'m> {
+    pub ids: Vec<&'m Id>,
+    /// The declared asset behind each id (`None` for a name that is not a data asset).
+    pub info: Vec<Option<&'m DataAsset>>,
+}
+
+impl<'m> Assets<'m> {
+    pub fn sensitive(&self, a: u32) -> bool {
+        self.info[a as usize].is_some_and(|a| {
+            a.classification.value >= palisade_model::Classification::Confidential
+                || a.personal_data.as_ref().is_some_and(|p| p.value)
+        })
+    }
+
+    pub fn personal(&self, a: u32) -> bool {
+        self.info[a as usize].is_some_and(|x| x.personal_data.as_ref().is_some_and(|p| p.value))
+    }
+
+    pub fn untrusted(&self, a: u32) -> bool {
+        self.info[a as usize]
+            .and_then(|x| x.origin.as_ref())
+            .is_some_and(|o| crate::untrusted_origin(o.value))
+    }
+
+    pub fn id(&self, a: u32) -> &'m Id {
+        self.ids[a as usize]
+    }
+}
+
+/// Lists of asset numbers, stored one after the other.
+#[derive(Default)]
+pub struct Lists {
+    items: Vec<u32>,
+    /// Where each list ends in `items`.
+    ends: Vec<u32>,
+}
+
+impl Lists {
+    pub fn get(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.items[start..self.ends[k] as usize]
+    }
+}
+
+/// Number the assets named by `lists`, looking each name up in the model once.
+fn number_assets<'m>(
+    model: &'m Model,
+    lists: impl Iterator<Item = &'m [palisade_model::Loc<Id>]>,
+) -> (Assets<'m>, Lists) {
+    // Data assets first (by their index in the model), then other names (invalid models only).
+    let na = model.data_assets.len();
+    let mut others: Vec<&Id> = Vec::new();
+    let mut raw = Lists::default();
+    for l in lists {
+        for a in l {
+            let k = match model.index.get(&a.value) {
+                Some(Element::DataAsset(i)) => *i,
+                _ => {
+                    others.push(&a.value);
+                    na + others.len() - 1
+                }
+            };
+            raw.items.push(k as u32);
+        }
+        raw.ends.push(raw.items.len() as u32);
+    }
+    let named = |k: usize| -> &Id {
+        if k < na {
+            &model.data_assets[k].id.value
+        } else {
+            others[k - na]
+        }
+    };
+    let mut ids: Vec<&Id> = (0..na + others.len()).map(named).collect();
+    ids.sort();
+    ids.dedup();
+    let rank: Vec<u32> = (0..na + others.len())
+        .map(|k| ids.binary_search(&named(k)).unwrap_or(0) as u32)
+        .collect();
+    for x in &mut raw.items {
+        *x = rank[*x as usize];
+    }
+    let mut info = vec![None; ids.len()];
+    for (i, a) in model.data_assets.iter().enumerate() {
+        // A later asset with the same id is shadowed by the first, as in the model's index.
+        if let Some(Element::DataAsset(first)) = model.index.get(&a.id.value)
+            && *first == i
+        {
+            info[rank[i] as usize] = Some(&a.value);
+        }
+    }
+    (Assets { ids, info }, raw)
+}
 
 /// An edge to a neighbour, with the flow that makes it (`None` for links other than flows).
 #[derive(Debug, Clone, Copy)]
@@ -21,20 +144,36 @@ pub struct Graph<'m> {
     pub content_rev: Vec<Vec<Edge>>,
     /// Reverse of `calls`: who calls each component.
     pub callers: Vec<Vec<Edge>>,
+    /// Each flow's ends, when both are components.
+    pub ends: Vec<Option<(usize, usize)>>,
+    pub assets: Assets<'m>,
+    /// Per flow, the assets of `data` then of `returns`; then per component, its `data`.
+    lists: Lists,
 }
 
 impl<'m> Graph<'m> {
     pub fn new(model: &'m Model) -> Self {
         let n = model.components.len();
+        let lists = model
+            .flows
+            .iter()
+            .flat_map(|f| [&f.data[..], &f.returns[..]])
+            .chain(model.components.iter().map(|c| &c.data[..]));
+        let (assets, lists) = number_assets(model, lists);
         let mut g = Graph {
             model,
             calls: vec![Vec::new(); n],
             content: vec![Vec::new(); n],
             content_rev: vec![Vec::new(); n],
             callers: vec![Vec::new(); n],
+            ends: Vec::with_capacity(model.flows.len()),
+            assets,
+            lists,
         };
         for (fi, f) in model.flows.iter().enumerate() {
-            let (Some(a), Some(b)) = (g.index(&f.from.value), g.index(&f.to.value)) else {
+            let ends = g.index(&f.from.value).zip(g.index(&f.to.value));
+            g.ends.push(ends);
+            let Some((a, b)) = ends else {
                 continue;
             };
             g.calls[a].push(Edge {
@@ -97,15 +236,48 @@ impl<'m> Graph<'m> {
         self.model.components.len()
     }
 
-    /// Assets a flow moves along one content edge direction (both lists for link edges).
-    pub fn edge_assets(&self, from: usize, e: Edge) -> Vec<&'m Id> {
+    /// The assets of a flow's `data`.
+    pub fn flow_data(&self, fi: usize) -> &[u32] {
+        self.lists.get(2 * fi)
+    }
+
+    /// The assets of a flow's `returns`.
+    pub fn flow_returns(&self, fi: usize) -> &[u32] {
+        self.lists.get(2 * fi + 1)
+    }
+
+    /// The assets a component declares it holds (`data`).
+    pub fn held(&self, i: usize) -> &[u32] {
+        self.lists.get(2 * self.model.flows.len() + i)
+    }
+
+    /// Assets a flow moves along one content edge direction (none for link edges).
+    pub fn edge_assets(&self, from: usize, e: Edge) -> &[u32] {
         let Some(fi) = e.flow else {
-            return Vec::new();
+            return &[];
         };
-        let f = &self.model.flows[fi];
-        let forward = self.index(&f.from.value) == Some(from);
-        let list = if forward { &f.data } else { &f.returns };
-        list.iter().map(|a| &a.value).collect()
+        let forward = self.ends[fi].is_some_and(|(a, _)| a == from);
+        if forward {
+            self.flow_data(fi)
+        } else {
+            self.flow_returns(fi)
+        }
+    }
+
+    /// Assets arriving at `i` along its incoming content edges, in edge order.
+    pub fn received(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        self.content_rev[i]
+            .iter()
+            .flat_map(move |e| {
+                self.edge_assets(
+                    e.to,
+                    Edge {
+                        to: i,
+                        flow: e.flow,
+                    },
+                )
+            })
+            .copied()
     }
 }
 
@@ -159,7 +331,7 @@ pub fn path_to(seen: &[Option<(usize, Option<usize>)>], node: usize) -> Vec<usiz
 /// that stay local): returns reached nodes in order with their predecessor and depth.
 pub struct Local {
     pub order: Vec<usize>,
-    prev: std::collections::HashMap<usize, (Option<usize>, usize)>,
+    prev: IndexMap<(Option<usize>, usize)>,
 }
 
 impl Local {
@@ -169,7 +341,7 @@ impl Local {
         max_depth: usize,
         mut passable: impl FnMut(usize) -> bool,
     ) -> Local {
-        let mut prev = std::collections::HashMap::new();
+        let mut prev = IndexMap::default();
         prev.insert(start, (None, 0));
         let mut order = vec![start];
         let mut i = 0;

@@ -9,8 +9,8 @@ mod reach;
 
 use graph::{Graph, bfs, path_to};
 use palisade_model::{
-    Action, ActorRole, Classification, ComponentKind as K, ControlledBy, DataOrigin, Element,
-    Exposure, Id, Model, Regulation, Supplier, TrustLevel,
+    Action, ActorRole, Classification, ComponentKind as K, ControlledBy, DataAsset, DataOrigin,
+    Exposure, Model, Regulation, Supplier, TrustLevel,
 };
 use reach::{channels, lineage, output_reviewed, tool_reach};
 use schemars::JsonSchema;
@@ -295,17 +295,7 @@ pub fn analyze(model: &Model) -> Facts {
 pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
     let g = Graph::new(model);
     let n = g.len();
-    let asset = |id: &Id| match model.index.get(id) {
-        Some(Element::DataAsset(i)) => Some(&model.data_assets[*i].value),
-        _ => None,
-    };
-    let sensitive = |id: &Id| {
-        asset(id).is_some_and(|a| {
-            a.classification.value >= Classification::Confidential
-                || a.personal_data.as_ref().is_some_and(|p| p.value)
-        })
-    };
-
+    let assets = &g.assets;
     // Boundaries and trust.
     let chains: Vec<Vec<usize>> = (0..n).map(|c| model.boundaries_of(c)).collect();
     let trust: Vec<Option<TrustLevel>> = chains
@@ -348,11 +338,6 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
     // Untrusted content. Direct: an untrusted actor's own input reaching a component through
     // interactive relays. Indirect: content of untrusted origin arriving through stores, queues,
     // ingestion, external services or data others control.
-    let untrusted_asset = |a: &Id| {
-        asset(a)
-            .and_then(|x| x.origin.as_ref())
-            .is_some_and(|o| untrusted_origin(o.value))
-    };
     let actors: Vec<usize> = (0..n)
         .filter(|&i| {
             let c = &model.components[i];
@@ -366,30 +351,28 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
     for &a in &actors {
         label[a] = Some(g.id(a).to_string());
     }
-    // Tier 1: where untrusted content enters or rests.
+    // Tier 1: where untrusted content enters or rests. `received` marks (with the component's
+    // number + 1) the assets arriving at the component being looked at.
+    let mut received = vec![0usize; assets.ids.len()];
+    let mark_received = |received: &mut Vec<usize>, i: usize| {
+        for a in g.received(i) {
+            received[a as usize] = i + 1;
+        }
+    };
     let mut tier1 = Vec::new();
     for (i, c) in model.components.iter().enumerate() {
-        let received: BTreeSet<&Id> = g.content_rev[i]
+        if c.kind.value != K::Actor {
+            mark_received(&mut received, i);
+        }
+        let at_rest = g
+            .held(i)
             .iter()
-            .flat_map(|e| {
-                g.edge_assets(
-                    e.to,
-                    graph::Edge {
-                        to: i,
-                        flow: e.flow,
-                    },
-                )
-            })
-            .collect();
-        let at_rest = c
-            .data
-            .iter()
-            .map(|a| &a.value)
-            .find(|a| untrusted_asset(a) && !received.contains(a));
+            .copied()
+            .find(|&a| assets.untrusted(a) && received[a as usize] != i + 1);
         let reason = if c.kind.value == K::Actor {
             None
         } else if let Some(a) = at_rest {
-            Some(a.to_string())
+            Some(assets.id(a).to_string())
         } else if others_control(c) {
             Some(c.id.value.to_string())
         } else if holds_content(c.kind.value) && from_actors[i].is_some() {
@@ -409,24 +392,14 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
         if label[i].is_some() || g.kind(i) == K::Actor {
             continue;
         }
-        let received: BTreeSet<&Id> = g.content_rev[i]
-            .iter()
-            .flat_map(|e| {
-                g.edge_assets(
-                    e.to,
-                    graph::Edge {
-                        to: i,
-                        flow: e.flow,
-                    },
-                )
-            })
-            .collect();
+        mark_received(&mut received, i);
         if let Some(a) = g.content[i]
             .iter()
             .flat_map(|e| g.edge_assets(i, *e))
-            .find(|a| untrusted_asset(a) && !received.contains(a))
+            .copied()
+            .find(|&a| assets.untrusted(a) && received[a as usize] != i + 1)
         {
-            label[i] = Some(a.to_string());
+            label[i] = Some(assets.id(a).to_string());
             tier2.push(i);
         }
     }
@@ -453,31 +426,16 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
         }
     };
 
-    // Sensitive data held or received.
-    let mut sens: Vec<BTreeSet<Id>> = vec![BTreeSet::new(); n];
-    let mut handled: Vec<BTreeSet<Id>> = vec![BTreeSet::new(); n];
-    for (i, c) in model.components.iter().enumerate() {
-        for a in &c.data {
-            handled[i].insert(a.value.clone());
-        }
-        for e in &g.content_rev[i] {
-            for a in g.edge_assets(
-                e.to,
-                graph::Edge {
-                    to: i,
-                    flow: e.flow,
-                },
-            ) {
-                handled[i].insert(a.clone());
-            }
-        }
-        for a in &handled[i] {
-            if sensitive(a) {
-                sens[i].insert(a.clone());
-            }
-        }
+    // Data held or received (sorted asset numbers), and the sensitive part of it.
+    let mut handled: Vec<Vec<u32>> = Vec::with_capacity(n);
+    let mut sens: Vec<Vec<u32>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut h: Vec<u32> = g.held(i).iter().copied().chain(g.received(i)).collect();
+        h.sort_unstable();
+        h.dedup();
+        sens.push(h.iter().copied().filter(|&a| assets.sensitive(a)).collect());
+        handled.push(h);
     }
-
     let mut components = Vec::with_capacity(n);
     for i in 0..n {
         let c = &model.components[i].value;
@@ -493,24 +451,27 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
             .max_by_key(|e| exposure_rank(*e))
             .unwrap_or(Exposure::Internal);
         let context = matches!(kind, K::Llm | K::Agent);
-        let tools = if context {
-            tool_reach(&g, i)
+        let (tool_ix, tools): (Vec<usize>, Vec<ToolReach>) = if context {
+            tool_reach(&g, i).into_iter().unzip()
         } else {
-            Vec::new()
+            Default::default()
         };
-        let mut sensitive_data: BTreeSet<Id> = sens[i].clone();
-        for t in &tools {
-            if let Some(ti) = g.index(&Id(t.tool.clone())) {
-                sensitive_data.extend(sens[ti].iter().cloned());
-            }
+        let mut sensitive_data: Vec<u32> = sens[i].clone();
+        for &ti in &tool_ix {
+            sensitive_data.extend_from_slice(&sens[ti]);
         }
+        sensitive_data.sort_unstable();
+        sensitive_data.dedup();
         let exfiltration = if context {
-            channels(&g, i, &tools)
+            channels(&g, i, &tool_ix, &tools)
         } else {
             Vec::new()
         };
-        let assets: Vec<_> = handled[i].iter().filter_map(&asset).collect();
-        let mut regulations: Vec<Regulation> = assets
+        let held: Vec<&DataAsset> = handled[i]
+            .iter()
+            .filter_map(|&a| assets.info[a as usize])
+            .collect();
+        let mut regulations: Vec<Regulation> = held
             .iter()
             .flat_map(|a| a.regulations.iter().map(|r| r.value))
             .collect();
@@ -559,15 +520,16 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
             taint_sources,
             taint_path,
             indirect_path,
-            personal_data: sensitive_data.iter().any(|a| {
-                asset(a).is_some_and(|x| x.personal_data.as_ref().is_some_and(|p| p.value))
-            }),
-            sensitive_data: sensitive_data.iter().map(|a| a.to_string()).collect(),
+            personal_data: sensitive_data.iter().any(|&a| assets.personal(a)),
+            sensitive_data: sensitive_data
+                .iter()
+                .map(|&a| assets.id(a).to_string())
+                .collect(),
             regulations,
-            max_classification: assets.iter().map(|a| a.classification.value).max(),
+            max_classification: held.iter().map(|a| a.classification.value).max(),
             output_reviewed: output_reviewed(&g, i),
             lineage: if kind.is_model() || matches!(kind, K::ModelArtifact | K::Dataset) {
-                lineage(&g, i, &asset)
+                lineage(&g, i)
             } else {
                 Lineage::default()
             },
@@ -590,9 +552,12 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
         .iter()
         .enumerate()
         .map(|(fi, f)| {
-            let a = g.index(&f.from.value);
-            let b = g.index(&f.to.value);
-            let chain = |x: Option<usize>| x.map(|x| chains[x].clone()).unwrap_or_default();
+            // A flow's ends are both components or it has no edges; look up a lone end.
+            let (a, b) = match g.ends[fi] {
+                Some((a, b)) => (Some(a), Some(b)),
+                None => (g.index(&f.from.value), g.index(&f.to.value)),
+            };
+            let chain = |x: Option<usize>| x.map_or(&[][..], |x| &chains[x][..]);
             let (ca, cb) = (chain(a), chain(b));
             let mut crosses: Vec<String> = ca
                 .iter()
@@ -603,7 +568,14 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
             crosses.sort();
             let ta = a.and_then(|x| trust[x]);
             let tb = b.and_then(|x| trust[x]);
-            let assets: BTreeSet<&Id> = f.data.iter().chain(&f.returns).map(|a| &a.value).collect();
+            let mut moved: Vec<u32> = g
+                .flow_data(fi)
+                .iter()
+                .chain(g.flow_returns(fi))
+                .copied()
+                .collect();
+            moved.sort_unstable();
+            moved.dedup();
             let tainted_sender = |x: Option<usize>| {
                 x.is_some_and(|x| {
                     direct[x].is_some() || indirect1[x].is_some() || indirect2[x].is_some()
@@ -619,11 +591,9 @@ pub fn analyze_with(model: &Model, evidence: &Evidence) -> Facts {
                 into_higher_trust: matches!((ta, tb), (Some(x), Some(y)) if x < y)
                     || (ta.is_none() && tb.is_some() && a.is_some_and(|x| g.kind(x) == K::Actor)),
                 protected: f.protocol.as_ref().map(|p| p.value.is_protected()),
-                sensitive: assets.iter().any(|a| sensitive(a)),
-                personal_data: assets.iter().any(|a| {
-                    asset(a).is_some_and(|x| x.personal_data.as_ref().is_some_and(|p| p.value))
-                }),
-                assets: assets.iter().map(|a| a.to_string()).collect(),
+                sensitive: moved.iter().any(|&a| assets.sensitive(a)),
+                personal_data: moved.iter().any(|&a| assets.personal(a)),
+                assets: moved.iter().map(|&a| assets.id(a).to_string()).collect(),
                 untrusted_content: (tainted_sender(a)
                     && (!f.data.is_empty() || f.returns.is_empty()))
                     || (tainted_sender(b) && !f.returns.is_empty()),

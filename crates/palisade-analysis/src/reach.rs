@@ -1,10 +1,10 @@
 //! What a model or agent can reach: tools, exfiltration channels, review; and lineage.
 
-use crate::graph::{Graph, Local};
-use crate::{Channel, ChannelKind, Lineage, RISKY, ToolReach, untrusted_origin};
+use crate::graph::{Graph, IndexSet, Local};
+use crate::{Channel, ChannelKind, Lineage, RISKY, ToolReach};
 use palisade_model::{
-    Action, ComponentKind as K, ControlledBy, DataAsset, HumanApproval, Id, Labelling,
-    OutputReview, Rendering, ReviewCoverage, Supplier,
+    Action, ComponentKind as K, ControlledBy, HumanApproval, Labelling, OutputReview, Rendering,
+    ReviewCoverage, Supplier,
 };
 use std::collections::BTreeSet;
 
@@ -49,30 +49,33 @@ fn approves(g: &Graph, t: usize, action: Option<Action>) -> bool {
     }
 }
 
-pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<ToolReach> {
-    let mut out: Vec<ToolReach> = Vec::new();
+/// The tools a model or agent can trigger, each with its component number.
+pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<(usize, ToolReach)> {
+    let mut out: Vec<(usize, ToolReach)> = Vec::new();
     let me = &g.model.components[m].id.value;
     let allowed = |t: usize| {
         let inv = &g.model.components[t].invoked_by;
         inv.is_empty() || inv.iter().any(|x| &x.value == me)
     };
     let mut push = |g: &Graph, t: usize, path: Vec<usize>, inferred: bool| {
-        let id = g.id(t).to_string();
-        if out.iter().any(|r| r.tool == id) {
+        if out.iter().any(|(x, _)| *x == t) {
             return;
         }
         let review = path.iter().any(|&p| g.kind(p) == K::HumanReview);
-        out.push(ToolReach {
-            tool: id,
-            actions: g.model.components[t]
-                .actions
-                .iter()
-                .map(|a| a.value)
-                .collect(),
-            approved: review || approves(g, t, None),
-            inferred,
-            path: path.iter().map(|&p| g.id(p).to_string()).collect(),
-        });
+        out.push((
+            t,
+            ToolReach {
+                tool: g.id(t).to_string(),
+                actions: g.model.components[t]
+                    .actions
+                    .iter()
+                    .map(|a| a.value)
+                    .collect(),
+                approved: review || approves(g, t, None),
+                inferred,
+                path: path.iter().map(|&p| g.id(p).to_string()).collect(),
+            },
+        ));
     };
     // Calls the model or agent starts, through relays, up to a few hops.
     let seen = Local::search(m, &g.calls, 4, |u| relays(g.kind(u)));
@@ -99,12 +102,14 @@ pub(crate) fn tool_reach(g: &Graph, m: usize) -> Vec<ToolReach> {
     out
 }
 
-pub(crate) fn channels(g: &Graph, m: usize, tools: &[ToolReach]) -> Vec<Channel> {
+pub(crate) fn channels(
+    g: &Graph,
+    m: usize,
+    tool_ix: &[usize],
+    tools: &[ToolReach],
+) -> Vec<Channel> {
     let mut out = Vec::new();
-    for t in tools {
-        let Some(ti) = g.index(&Id(t.tool.clone())) else {
-            continue;
-        };
+    for (&ti, t) in tool_ix.iter().zip(tools) {
         if t.actions.contains(&Action::SendExternal) {
             out.push(Channel {
                 via: t.tool.clone(),
@@ -180,15 +185,12 @@ fn training_side(k: K) -> bool {
     )
 }
 
-pub(crate) fn lineage<'m>(
-    g: &Graph<'m>,
-    i: usize,
-    asset: &impl Fn(&Id) -> Option<&'m DataAsset>,
-) -> Lineage {
+pub(crate) fn lineage(g: &Graph, i: usize) -> Lineage {
     // Upstream through the training side, artifacts and registries. A model is entered only
     // from those stages or through a `serves`/`stored_in` link, never along inference flows
     // between models (which are not lineage, and would make the search quadratic).
-    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::from([i]);
+    let mut seen = IndexSet::default();
+    seen.insert(i);
     let mut queue = std::collections::VecDeque::from([i]);
     let mut upstream: Vec<usize> = Vec::new();
     while let Some(u) = queue.pop_front() {
@@ -219,7 +221,7 @@ pub(crate) fn lineage<'m>(
         }
     }
     let mut l = Lineage::default();
-    let mut training_data: BTreeSet<Id> = BTreeSet::new();
+    let mut training_data: Vec<u32> = Vec::new();
     upstream.sort();
     for &u in &upstream {
         let c = &g.model.components[u];
@@ -239,20 +241,8 @@ pub(crate) fn lineage<'m>(
             l.trained = true;
         }
         if training_side(c.kind.value) {
-            for e in &g.content_rev[u] {
-                for a in g.edge_assets(
-                    e.to,
-                    crate::graph::Edge {
-                        to: u,
-                        flow: e.flow,
-                    },
-                ) {
-                    training_data.insert(a.clone());
-                }
-            }
-            for a in &c.data {
-                training_data.insert(a.value.clone());
-            }
+            training_data.extend(g.received(u));
+            training_data.extend_from_slice(g.held(u));
         }
         if c.supplier
             .as_ref()
@@ -286,14 +276,16 @@ pub(crate) fn lineage<'m>(
             l.personal_data = true;
         }
     }
-    for a in &training_data {
-        if let Some(x) = asset(a) {
+    training_data.sort_unstable();
+    training_data.dedup();
+    for &a in &training_data {
+        if let Some(x) = g.assets.info[a as usize] {
             if x.personal_data.as_ref().is_some_and(|p| p.value) {
                 l.personal_data = true;
             }
             if let Some(o) = &x.origin {
-                if untrusted_origin(o.value) {
-                    l.untrusted_sources.push(a.to_string());
+                if g.assets.untrusted(a) {
+                    l.untrusted_sources.push(g.assets.id(a).to_string());
                 }
                 if o.value == palisade_model::DataOrigin::CrowdLabelled {
                     l.outsourced_labels = true;
@@ -304,6 +296,9 @@ pub(crate) fn lineage<'m>(
     l.untrusted_sources.sort();
     l.untrusted_sources.dedup();
     l.upstream = upstream.iter().map(|&u| g.id(u).to_string()).collect();
-    l.training_data = training_data.iter().map(|a| a.to_string()).collect();
+    l.training_data = training_data
+        .iter()
+        .map(|&a| g.assets.id(a).to_string())
+        .collect();
     l
 }

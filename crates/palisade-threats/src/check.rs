@@ -12,10 +12,11 @@ pub struct CheckError {
     pub help: Option<String>,
 }
 
-pub struct Checker {
-    scopes: Vec<(String, Ty)>,
-    /// How many of the scopes are the rule's own variables (the rest are macro variables).
-    roots: usize,
+pub struct Checker<'v> {
+    /// The rule's own variables.
+    roots: &'v [(String, Ty)],
+    /// Macro variables in scope, innermost last; they shadow the roots.
+    locals: Vec<(String, Ty)>,
     pub errors: Vec<CheckError>,
     /// Top-level fields of each variable the expression reads (`*` when it uses it whole), so
     /// that evaluation only builds what rules look at.
@@ -37,11 +38,11 @@ fn string_literal(e: &IdedExpr) -> Option<&str> {
     }
 }
 
-impl Checker {
-    pub fn new(vars: Vec<(String, Ty)>) -> Self {
+impl<'v> Checker<'v> {
+    pub fn new(roots: &'v [(String, Ty)]) -> Self {
         Checker {
-            roots: vars.len(),
-            scopes: vars,
+            roots,
+            locals: Vec::new(),
             errors: Vec::new(),
             used: std::collections::BTreeSet::new(),
         }
@@ -114,10 +115,17 @@ impl Checker {
 
     /// The root variable an identifier names, if it is not shadowed by a macro variable.
     fn root_var(&self, name: &str) -> bool {
-        self.scopes
+        !self.locals.iter().any(|(n, _)| n == name) && self.roots.iter().any(|(n, _)| n == name)
+    }
+
+    /// The type of the variable `name` names: the innermost macro variable, else the root.
+    fn lookup(&self, name: &str) -> Option<&Ty> {
+        self.locals
             .iter()
-            .rposition(|(n, _)| n == name)
-            .is_some_and(|i| i < self.roots)
+            .rev()
+            .chain(self.roots.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t)
     }
 
     pub fn infer(&mut self, e: &IdedExpr) -> Ty {
@@ -126,12 +134,7 @@ impl Checker {
             && self.root_var(name)
         {
             self.used.insert((name.clone(), s.field.clone()));
-            let t = self
-                .scopes
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map(|(_, t)| t.clone());
+            let t = self.lookup(name).cloned();
             return self.select(e, s, t.unwrap_or(Ty::Any));
         }
         match &e.expr {
@@ -139,10 +142,15 @@ impl Checker {
                 if self.root_var(name) {
                     self.used.insert((name.clone(), "*".into()));
                 }
-                if let Some((_, t)) = self.scopes.iter().rev().find(|(n, _)| n == name) {
+                if let Some(t) = self.lookup(name) {
                     return t.clone();
                 }
-                let names: Vec<&str> = self.scopes.iter().map(|(n, _)| n.as_str()).collect();
+                let names: Vec<&str> = self
+                    .roots
+                    .iter()
+                    .chain(&self.locals)
+                    .map(|(n, _)| n.as_str())
+                    .collect();
                 let help = suggest(name, names.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("variables: {}", names.join(", ")));
@@ -201,24 +209,26 @@ impl Checker {
                     _ => Ty::Any,
                 };
                 self.infer(&c.accu_init);
-                self.scopes.push((c.iter_var.clone(), elem));
+                self.locals.push((c.iter_var.clone(), elem));
                 if let Some(v2) = &c.iter_var2 {
-                    self.scopes.push((v2.clone(), Ty::Any));
+                    self.locals.push((v2.clone(), Ty::Any));
                 }
-                self.scopes.push((c.accu_var.clone(), Ty::Any));
+                self.locals.push((c.accu_var.clone(), Ty::Any));
                 self.infer(&c.loop_cond);
                 self.infer(&c.loop_step);
                 let out = self.infer(&c.result);
-                self.scopes.pop();
+                self.locals.pop();
                 if c.iter_var2.is_some() {
-                    self.scopes.pop();
+                    self.locals.pop();
                 }
-                self.scopes.pop();
+                self.locals.pop();
                 out
             }
             Expr::List(l) => {
                 let tys: Vec<Ty> = l.elements.iter().map(|x| self.infer(x)).collect();
-                Ty::List(Box::new(tys.into_iter().next().unwrap_or(Ty::Any)))
+                Ty::List(std::sync::Arc::new(
+                    tys.into_iter().next().unwrap_or(Ty::Any),
+                ))
             }
             Expr::Literal(lit) => match lit {
                 LiteralValue::Boolean(_) => Ty::Bool,

@@ -1,12 +1,20 @@
 //! Matching: evaluate each rule on the elements it targets and explain every finding.
 
-use crate::library::{CompiledFactor, CompiledRule, Library, template_paths};
+mod memo;
+mod render;
+
+use crate::library::{CompiledFactor, CompiledRule, Condition, Library};
 use crate::rule::{Category, Stride, Target};
 use crate::shared::{Shared, Text};
+use crate::value::lazy::{Fixed, Lazy, Var};
+use crate::value::{self, Wanted};
+use memo::{Memo, Outcome};
 use palisade_analysis::Facts;
 use palisade_model::{ComponentKind, ControlStatus, Criticality, Model, SourceMap, Span};
+use render::{Template, View};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
 
 /// Which rules run: `select` keeps only matching rules (all when empty), `ignore` drops them.
 /// A pattern matches a rule's code, name, category, or a code prefix (`PI` for PI001…).
@@ -123,45 +131,8 @@ pub struct Evaluation {
     pub errors: Vec<String>,
 }
 
-/// Fill absent optional fields with `null` and absent lists with `[]`, so conditions can test
-/// any documented attribute without `has()`.
-fn complete(
-    mut v: Value,
-    fields: &[(&'static str, std::borrow::Cow<'static, str>, bool)],
-    wanted: &std::collections::BTreeSet<String>,
-) -> Value {
-    if let Value::Object(map) = &mut v {
-        let all = wanted.contains("*");
-        for (name, expected, _) in fields.iter().filter(|f| all || wanted.contains(f.0)) {
-            map.entry(name.to_string()).or_insert_with(|| {
-                if expected.starts_with("a list") {
-                    Value::Array(Vec::new())
-                } else {
-                    Value::Null
-                }
-            });
-        }
-    }
-    v
-}
-
-/// Only the fields some rule reads, so conditions do not pay for the rest.
-fn prune(v: &Value, fields: Option<&std::collections::BTreeSet<String>>) -> Value {
-    match (v, fields) {
-        (_, Some(f)) if f.contains("*") => v.clone(),
-        (Value::Object(o), Some(f)) => Value::Object(
-            o.iter()
-                .filter(|(k, _)| f.contains(*k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        (Value::Object(_), None) => Value::Object(Map::new()),
-        _ => v.clone(),
-    }
-}
-
 /// Union of the fields read through several variables that hold the same kind of value.
-fn union(used: &crate::library::Used, vars: &[&str]) -> std::collections::BTreeSet<String> {
+fn union(used: &crate::library::Used, vars: &[&str]) -> BTreeSet<String> {
     vars.iter()
         .filter_map(|v| used.get(*v))
         .flatten()
@@ -171,43 +142,22 @@ fn union(used: &crate::library::Used, vars: &[&str]) -> std::collections::BTreeS
 
 /// Whole-model variables, and which fields of the per-element variables rules read.
 struct Views {
-    system: Value,
-    model: Value,
+    system: Fixed,
+    model: Fixed,
     comp_fields: Wanted,
     facts_fields: Wanted,
     end_fields: Wanted,
     end_facts_fields: Wanted,
 }
 
-/// The JSON view of a model element (the fields rules read, absent ones `null` or `[]`).
-fn component_json(c: &impl Serialize, fields: &value::Fields, wanted: &Wanted) -> Value {
-    value::json_view(c, Some(fields), wanted).unwrap_or_else(|_| {
-        let v = serde_json::to_value(c).unwrap_or(Value::Null);
-        prune(&complete(v, fields, wanted.set()), Some(wanted.set()))
-    })
-}
-
-/// The JSON view of facts: the fields rules read.
-fn facts_json(f: &impl Serialize, wanted: &Wanted) -> Value {
-    value::json_view(f, None, wanted).unwrap_or_else(|_| {
-        prune(
-            &serde_json::to_value(f).unwrap_or(Value::Null),
-            Some(wanted.set()),
-        )
-    })
-}
-
 fn views(model: &Model, lib: &Library) -> Views {
     let (uc, uf) = (&lib.used_component, &lib.used_flow);
     let mut system_fields = union(uc, &["system"]);
     system_fields.extend(union(uf, &["system"]));
-    let system = prune(
-        &complete(
-            serde_json::to_value(&model.system.value).unwrap_or(Value::Null),
-            &palisade_model::System::field_types(),
-            &system_fields,
-        ),
-        Some(&system_fields),
+    let system = value::json_fallback(
+        &model.system.value,
+        Some(&palisade_model::System::field_types()),
+        &Wanted::new(&system_fields),
     );
     let mut kinds: Vec<&str> = model
         .components
@@ -237,58 +187,19 @@ fn views(model: &Model, lib: &Library) -> Views {
         "captures": captures,
     });
     Views {
-        system,
-        model: model_view,
+        system: Fixed {
+            cel: value::json_val(&system),
+            json: system,
+        },
+        model: Fixed {
+            cel: value::json_val(&model_view),
+            json: model_view,
+        },
         comp_fields: Wanted::new(&union(uc, &["component"])),
         facts_fields: Wanted::new(&union(uc, &["facts"])),
         end_fields: Wanted::new(&union(uf, &["from", "to"])),
         end_facts_fields: Wanted::new(&union(uf, &["from_facts", "to_facts"])),
     }
-}
-
-/// The variables of one element, by name, for rendering rationales.
-type View<'a> = [(&'a str, &'a Value)];
-
-/// Render a rationale template against the element's view.
-fn render(template: &str, view: &View) -> String {
-    let mut out = template.to_string();
-    for path in template_paths(template) {
-        let mut cur: Option<&Value> = None;
-        for (i, part) in path.split('.').enumerate() {
-            cur = if i == 0 {
-                view.iter().find(|(n, _)| *n == part).map(|(_, v)| *v)
-            } else {
-                cur.and_then(|c| c.get(part))
-            };
-        }
-        let sep = if path.ends_with("path") || path.ends_with("steps") {
-            " → "
-        } else {
-            ", "
-        };
-        let text = match cur {
-            None | Some(Value::Null) => "none".to_string(),
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Bool(b)) => if *b { "yes" } else { "no" }.to_string(),
-            Some(Value::Array(a)) if a.is_empty() => "none".to_string(),
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|x| match x {
-                    Value::String(s) => s.clone(),
-                    // Objects (tools, channels) are named by their identifying field.
-                    Value::Object(o) => ["tool", "via", "id", "name"]
-                        .iter()
-                        .find_map(|k| o.get(*k).and_then(Value::as_str))
-                        .map_or_else(|| x.to_string(), String::from),
-                    other => other.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(sep),
-            Some(other) => other.to_string(),
-        };
-        out = out.replacen(&format!("{{{path}}}"), &text, 1);
-    }
-    out
 }
 
 fn location(sources: Option<&SourceMap>, span: Span) -> Option<SourceLocation> {
@@ -315,6 +226,9 @@ fn mappings(r: &CompiledRule) -> FindingMappings {
     }
 }
 
+/// Findings and errors of one element.
+type Found = (Vec<Finding>, Vec<String>);
+
 /// Evaluate the selected rules of `lib` on a model and its facts.
 pub fn evaluate(
     model: &Model,
@@ -323,94 +237,70 @@ pub fn evaluate(
     selection: &Selection,
     sources: Option<&SourceMap>,
 ) -> Evaluation {
-    let rules: Vec<&CompiledRule> = lib.rules.iter().filter(|r| selection.includes(r)).collect();
-    let component_rules: Vec<&CompiledRule> = rules
-        .iter()
-        .copied()
-        .filter(|r| r.rule.target.value == Target::Component)
-        .collect();
-    let flow_rules: Vec<&CompiledRule> = rules
-        .iter()
-        .copied()
-        .filter(|r| r.rule.target.value == Target::Flow)
-        .collect();
+    let factors: Vec<FactorShared> = lib.factors.iter().map(FactorShared::new).collect();
+    let (mut component_rules, mut flow_rules) = (Vec::new(), Vec::new());
+    for r in lib.rules.iter().filter(|r| selection.includes(r)) {
+        let shared = RuleShared::new(r, lib, &factors);
+        match r.rule.target.value {
+            Target::Component => component_rules.push(shared),
+            Target::Flow => flow_rules.push(shared),
+        }
+    }
     let v = views(model, lib);
-    let uf = &lib.used_flow;
-    let by_rule: std::collections::HashMap<&str, RuleShared> = rules
-        .iter()
-        .map(|r| (r.rule.code.value.as_str(), RuleShared::new(r, lib)))
-        .collect();
-    let factors_of = |r: &CompiledRule| -> &RuleShared { &by_rule[r.rule.code.value.as_str()] };
-    // Values are converted to CEL once per element and lent to every rule through a resolver;
-    // the standard library is built once. Elements are independent, so they are evaluated on
-    // all cores and the findings sorted afterwards (deterministic output).
+    // Conditions read the element's values through a resolver that converts a field when it is
+    // first read, and evaluate each distinct condition once per element; the standard library is
+    // built once. Elements are independent, so they are evaluated on all cores and the findings
+    // sorted afterwards (deterministic output).
     use rayon::prelude::*;
     let env = std::sync::Arc::new(cel::Env::stdlib());
-    let system = value::json_val(&v.system);
-    let model_val = value::json_val(&v.model);
     let mut out = Evaluation::default();
     let fields = palisade_model::Component::field_types();
-    let per_component: Vec<(Vec<Finding>, Vec<String>)> = model
+    // The rules that apply to each kind of component, in library order.
+    let mut by_kind: HashMap<ComponentKind, Vec<&RuleShared>> = HashMap::new();
+    for c in &model.components {
+        by_kind.entry(c.kind.value).or_insert_with(|| {
+            component_rules
+                .iter()
+                .filter(|r| {
+                    let kinds = &r.rule.rule.kinds;
+                    kinds.is_empty() || kinds.iter().any(|k| k.value == c.kind.value)
+                })
+                .collect()
+        });
+    }
+    let per_component: Vec<Found> = model
         .components
         .par_iter()
         .enumerate()
-        .map(|(i, c)| {
-            let mut found = Vec::new();
-            let mut errors = Vec::new();
-            let applicable: Vec<&&CompiledRule> = component_rules
-                .iter()
-                .filter(|r| {
-                    r.rule.kinds.is_empty() || r.rule.kinds.iter().any(|k| k.value == c.kind.value)
-                })
-                .collect();
-            if applicable.is_empty() {
-                return (found, errors);
-            }
-            let cv = component_val(&c.value, &fields, &v.comp_fields);
-            let fv = facts_val(&facts.components[i], &v.facts_fields);
-            let vars = Vars {
-                names: &["component", "facts", "system", "model"],
-                vals: [&*cv, &*fv, &*system, &*model_val],
-            };
-            let mut ctx = cel::Context::with_env(env.clone());
-            ctx.set_variable_resolver(&vars);
-            // Rationales render from JSON views, made only for elements a rule fires on.
-            let mut json: Option<(Value, Value)> = None;
-            for r in applicable {
-                if fires(r, &ctx, c.id.value.as_str(), &mut errors) != Some(true) {
-                    continue;
+        .map_init(
+            || Memo::new(lib.conditions),
+            |memo, (i, c)| {
+                let applicable = by_kind.get(&c.kind.value).map_or(&[][..], Vec::as_slice);
+                if applicable.is_empty() {
+                    return Found::default();
                 }
-                let (cj, fj) = json.get_or_insert_with(|| {
-                    (
-                        component_json(&c.value, &fields, &v.comp_fields),
-                        facts_json(&facts.components[i], &v.facts_fields),
-                    )
-                });
-                let view: [(&str, &Value); 4] = [
-                    ("component", cj),
-                    ("facts", fj),
+                let cf = &facts.components[i];
+                let cv = Lazy::new(&c.value, Some(&fields), &v.comp_fields);
+                let fv = Lazy::new(cf, None, &v.facts_fields);
+                let view: [(&str, &dyn Var); 4] = [
+                    ("component", &cv),
+                    ("facts", &fv),
                     ("system", &v.system),
                     ("model", &v.model),
                 ];
-                found.push(finding(
-                    r,
-                    factors_of(r),
-                    &ctx,
-                    &view,
-                    Place {
-                        target: FindingTarget {
-                            kind: Target::Component,
-                            id: c.id.value.to_string(),
-                            component_kind: Some(c.kind.value),
-                        },
-                        path: &facts.components[i].taint_path,
-                        location: location(sources, c.id.span),
+                let place = Place {
+                    target: FindingTarget {
+                        kind: Target::Component,
+                        id: c.id.value.to_string(),
+                        component_kind: Some(c.kind.value),
                     },
-                    &mut errors,
-                ));
-            }
-            (found, errors)
-        })
+                    path: &cf.taint_path,
+                    span: c.id.span,
+                    sources,
+                };
+                element(applicable, &env, &view, memo, &place)
+            },
+        )
         .collect();
     for (f, e) in per_component {
         out.findings.extend(f);
@@ -419,116 +309,60 @@ pub fn evaluate(
 
     if !flow_rules.is_empty() {
         // Flow ends: only the fields flow rules read, shared by all flows of a component.
-        let ends: Vec<(Val, Val)> = model
-            .components
-            .par_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                (
-                    component_val(&c.value, &fields, &v.end_fields),
-                    facts_val(&facts.components[i], &v.end_facts_fields),
-                )
-            })
-            .collect();
-        // The JSON views of flow ends, for rationales: made for the ends of flows a rule fires
-        // on, once per component.
-        let end_views: Vec<std::sync::OnceLock<(Value, Value)>> = model
+        let ends: Vec<(Lazy<_>, Lazy<_>)> = model
             .components
             .iter()
-            .map(|_| Default::default())
-            .collect();
-        let end_json = |i: usize| {
-            end_views[i].get_or_init(|| {
+            .zip(&facts.components)
+            .map(|(c, cf)| {
                 (
-                    component_json(&model.components[i].value, &fields, &v.end_fields),
-                    facts_json(&facts.components[i], &v.end_facts_fields),
+                    Lazy::new(&c.value, Some(&fields), &v.end_fields),
+                    Lazy::new(cf, None, &v.end_facts_fields),
                 )
             })
-        };
+            .collect();
         let flow_fields = palisade_model::Flow::field_types();
+        let uf = &lib.used_flow;
         let wanted = |var: &str| Wanted::new(&uf.get(var).cloned().unwrap_or_default());
         let (flow_wanted, flow_facts_wanted) = (wanted("flow"), wanted("facts"));
-        let per_flow: Vec<(Vec<Finding>, Vec<String>)> = model
+        let flow_rules: Vec<&RuleShared> = flow_rules.iter().collect();
+        let per_flow: Vec<Found> = model
             .flows
             .par_iter()
             .enumerate()
-            .map(|(fi, f)| {
-                let mut found = Vec::new();
-                let mut errors = Vec::new();
-                let (Some(a), Some(b)) = (index(model, &f.from.value), index(model, &f.to.value))
-                else {
-                    return (found, errors);
-                };
-                let (ea, eb) = (&ends[a], &ends[b]);
-                let fv = component_val(&f.value, &flow_fields, &flow_wanted);
-                let ffv = facts_val(&facts.flows[fi], &flow_facts_wanted);
-                let vars = Vars {
-                    names: &[
-                        "flow",
-                        "facts",
-                        "from",
-                        "to",
-                        "from_facts",
-                        "to_facts",
-                        "system",
-                        "model",
-                    ],
-                    vals: [
-                        &*fv,
-                        &*ffv,
-                        &*ea.0,
-                        &*eb.0,
-                        &*ea.1,
-                        &*eb.1,
-                        &*system,
-                        &*model_val,
-                    ],
-                };
-                let mut ctx = cel::Context::with_env(env.clone());
-                ctx.set_variable_resolver(&vars);
-                let id = model.flow_id(fi).to_string();
-                let mut json: Option<(Value, Value)> = None;
-                for r in &flow_rules {
-                    if fires(r, &ctx, &id, &mut errors) != Some(true) {
-                        continue;
-                    }
-                    let (fj, ffj) = json.get_or_insert_with(|| {
-                        (
-                            component_json(&f.value, &flow_fields, &flow_wanted),
-                            facts_json(&facts.flows[fi], &flow_facts_wanted),
-                        )
-                    });
-                    let ((ta, tfa), (tb, tfb)) = (end_json(a), end_json(b));
-                    let view: [(&str, &Value); 8] = [
-                        ("flow", fj),
-                        ("facts", ffj),
-                        ("from", ta),
-                        ("to", tb),
-                        ("from_facts", tfa),
-                        ("to_facts", tfb),
+            .map_init(
+                || Memo::new(lib.conditions),
+                |memo, (fi, f)| {
+                    let (Some(a), Some(b)) =
+                        (index(model, &f.from.value), index(model, &f.to.value))
+                    else {
+                        return Found::default();
+                    };
+                    let (ea, eb) = (&ends[a], &ends[b]);
+                    let fv = Lazy::new(&f.value, Some(&flow_fields), &flow_wanted);
+                    let ffv = Lazy::new(&facts.flows[fi], None, &flow_facts_wanted);
+                    let view: [(&str, &dyn Var); 8] = [
+                        ("flow", &fv),
+                        ("facts", &ffv),
+                        ("from", &ea.0),
+                        ("to", &eb.0),
+                        ("from_facts", &ea.1),
+                        ("to_facts", &eb.1),
                         ("system", &v.system),
                         ("model", &v.model),
                     ];
-                    let span = f.id.as_ref().map_or(f.from.span, |i| i.span);
-                    found.push(finding(
-                        r,
-                        factors_of(r),
-                        &ctx,
-                        &view,
-                        Place {
-                            target: FindingTarget {
-                                kind: Target::Flow,
-                                id: id.clone(),
-                                component_kind: None,
-                            },
-                            path: &[],
-                            location: location(sources, span),
+                    let place = Place {
+                        target: FindingTarget {
+                            kind: Target::Flow,
+                            id: model.flow_id(fi).to_string(),
+                            component_kind: None,
                         },
-                        &mut errors,
-                    ));
-                }
-                (found, errors)
-            })
+                        path: &[],
+                        span: f.id.as_ref().map_or(f.from.span, |i| i.span),
+                        sources,
+                    };
+                    element(&flow_rules, &env, &view, memo, &place)
+                },
+            )
             .collect();
         for (f, e) in per_flow {
             out.findings.extend(f);
@@ -544,32 +378,64 @@ pub fn evaluate(
     out
 }
 
-use crate::value::{self, Val, Wanted};
-
-/// The CEL view of a model element (a component or a flow): the fields rules read, absent ones
-/// `null` or `[]`. The JSON route is the fallback for a value CEL's types cannot take directly.
-fn component_val(c: &impl Serialize, fields: &value::Fields, wanted: &Wanted) -> Val {
-    value::view(c, Some(fields), wanted)
-        .unwrap_or_else(|_| value::json_val(&component_json(c, fields, wanted)))
+/// Evaluate the rules that apply to one element, whose variables are `view`.
+fn element(
+    rules: &[&RuleShared],
+    env: &std::sync::Arc<cel::Env>,
+    view: &View,
+    memo: &mut Memo,
+    place: &Place,
+) -> Found {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let vars = Vars(view);
+    let mut ctx = cel::Context::with_env(env.clone());
+    ctx.set_variable_resolver(&vars);
+    memo.clear();
+    // Every finding of the element has its location: find it once.
+    let mut located: Option<Option<SourceLocation>> = None;
+    for r in rules {
+        let code = &r.rule.rule.code.value;
+        match memo.run(&r.rule.when, &ctx) {
+            Outcome::Bool(true) => {}
+            Outcome::Bool(false) => continue,
+            Outcome::Other(Ok(other)) => {
+                errors.push(format!(
+                    "rule {code} on `{}`: condition gave {other:?}, not true or false",
+                    place.target.id
+                ));
+                continue;
+            }
+            Outcome::Other(Err(e)) => {
+                errors.push(format!("rule {code} on `{}`: {e}", place.target.id));
+                continue;
+            }
+        }
+        let location = located
+            .get_or_insert_with(|| location(place.sources, place.span))
+            .clone();
+        found.push(finding(r, &ctx, view, memo, place, location, &mut errors));
+    }
+    (found, errors)
 }
 
-/// The CEL view of facts: the fields rules read.
-fn facts_val(f: &impl Serialize, wanted: &Wanted) -> Val {
-    value::view(f, None, wanted).unwrap_or_else(|_| value::json_val(&facts_json(f, wanted)))
-}
+/// The variables of one evaluation, lent to CEL by reference. A dotted name (`facts.tools`) is
+/// answered with the field itself when the variable has it, as CEL would find it by selecting
+/// the field of the variable.
+struct Vars<'a, 'v>(&'a View<'v>);
 
-/// The variables of one evaluation, lent to CEL by reference.
-struct Vars<'a, const N: usize> {
-    names: &'static [&'static str; N],
-    vals: [&'a dyn cel::common::value::Val; N],
-}
-
-impl<const N: usize> cel::context::VariableResolver for Vars<'_, N> {
+impl cel::context::VariableResolver for Vars<'_, '_> {
     fn resolve<'b>(&'b self, variable: &str) -> Option<cel::common::value::CowVal<'b, 'b>> {
-        self.names
-            .iter()
-            .position(|n| *n == variable)
-            .map(|i| cel::common::value::CowVal::Borrowed(self.vals[i]))
+        use cel::common::value::CowVal;
+        if let Some((_, v)) = self.0.iter().find(|(n, _)| *n == variable) {
+            return Some(CowVal::Borrowed(v.whole()));
+        }
+        let (name, field) = variable.split_once('.')?;
+        if field.contains('.') {
+            return None;
+        }
+        let (_, v) = self.0.iter().find(|(n, _)| *n == name)?;
+        v.field(field).map(CowVal::Borrowed)
     }
 }
 
@@ -580,74 +446,65 @@ fn index(model: &Model, id: &palisade_model::Id) -> Option<usize> {
     }
 }
 
-fn fires(
-    r: &CompiledRule,
-    ctx: &cel::Context,
-    element: &str,
-    errors: &mut Vec<String>,
-) -> Option<bool> {
-    match r.when.execute(ctx) {
-        Ok(cel::Value::Bool(b)) => Some(b),
-        Ok(other) => {
-            errors.push(format!(
-                "rule {} on `{element}`: condition gave {other:?}, not true or false",
-                r.rule.code.value
-            ));
-            None
-        }
-        Err(e) => {
-            errors.push(format!("rule {} on `{element}`: {e}", r.rule.code.value));
-            None
-        }
-    }
-}
-
 /// What every finding of a rule shares: its texts, mappings, mitigations and factors.
 struct RuleShared<'l> {
+    rule: &'l CompiledRule,
     code: Text,
     name: Text,
     title: Text,
     attack_vector: Text,
     impact: Text,
+    rationale: Template,
     /// In the order of the rule's preconditions.
     preconditions: Vec<Text>,
     mappings: Shared<FindingMappings>,
     mitigations: Shared<Vec<String>>,
-    factors: Vec<FactorShared<'l>>,
+    factors: Vec<&'l FactorShared<'l>>,
 }
 
+/// What every finding a factor holds on shares.
 struct FactorShared<'l> {
     factor: &'l CompiledFactor,
     id: Text,
     reads: Shared<Vec<String>>,
+    reason: Template,
     /// The reason, when it has nothing to render.
-    reason: Option<Text>,
+    plain: Option<Text>,
+}
+
+impl<'l> FactorShared<'l> {
+    fn new(f: &'l CompiledFactor) -> Self {
+        let reason = Template::new(&f.reason);
+        FactorShared {
+            factor: f,
+            id: Text::from(&f.id),
+            reads: Shared::new(f.reads.clone()),
+            plain: reason.is_plain().then(|| Text::from(&f.reason)),
+            reason,
+        }
+    }
 }
 
 impl<'l> RuleShared<'l> {
-    fn new(r: &CompiledRule, lib: &'l Library) -> Self {
+    fn new(r: &'l CompiledRule, lib: &'l Library, factors: &'l [FactorShared<'l>]) -> Self {
         let rule = &r.rule;
         RuleShared {
+            rule: r,
             code: Text::from(&rule.code.value),
             name: Text::from(&rule.name.value),
             title: Text::from(&rule.title.value),
             attack_vector: Text::from(&rule.attack_vector.value),
             impact: Text::from(&rule.impact.value),
+            rationale: Template::new(&rule.rationale.value),
             preconditions: r.preconditions.iter().map(|(t, _)| Text::from(t)).collect(),
             mappings: Shared::new(mappings(r)),
             mitigations: Shared::new(rule.mitigations.iter().map(|m| m.value.clone()).collect()),
             factors: lib
                 .factors
                 .iter()
-                .filter(|f| f.applies_to(rule))
-                .map(|f| FactorShared {
-                    factor: f,
-                    id: Text::from(&f.id),
-                    reads: Shared::new(f.reads.clone()),
-                    reason: template_paths(&f.reason)
-                        .is_empty()
-                        .then(|| Text::from(&f.reason)),
-                })
+                .zip(factors)
+                .filter(|(f, _)| f.applies_to(rule))
+                .map(|(_, s)| s)
                 .collect(),
         }
     }
@@ -657,36 +514,36 @@ impl<'l> RuleShared<'l> {
 struct Place<'a> {
     target: FindingTarget,
     path: &'a [String],
-    location: Option<SourceLocation>,
+    span: Span,
+    sources: Option<&'a SourceMap>,
 }
 
 fn finding(
-    r: &CompiledRule,
     shared: &RuleShared,
     ctx: &cel::Context,
     view: &View,
-    place: Place,
+    memo: &mut Memo,
+    place: &Place,
+    location: Option<SourceLocation>,
     errors: &mut Vec<String>,
 ) -> Finding {
-    let Place {
-        target,
-        path,
-        location,
-    } = place;
+    let r = shared.rule;
     let rule = &r.rule;
+    let target = &place.target;
     // A precondition or factor that fails to evaluate is reported, never silently false.
-    let mut holds = |program: &cel::Program, what: &str| -> bool {
-        match program.execute(ctx) {
-            Ok(cel::Value::Bool(b)) => b,
-            Ok(other) => {
+    let mut holds = |memo: &mut Memo, c: &Condition, what: &dyn Fn() -> String| -> bool {
+        match memo.run(c, ctx) {
+            Outcome::Bool(b) => b,
+            Outcome::Other(Ok(other)) => {
                 errors.push(format!(
-                    "{what} on `{}`: gave {other:?}, not true or false",
+                    "{} on `{}`: gave {other:?}, not true or false",
+                    what(),
                     target.id
                 ));
                 false
             }
-            Err(e) => {
-                errors.push(format!("{what} on `{}`: {e}", target.id));
+            Outcome::Other(Err(e)) => {
+                errors.push(format!("{} on `{}`: {e}", what(), target.id));
                 false
             }
         }
@@ -696,23 +553,26 @@ fn finding(
         .iter()
         .zip(&shared.preconditions)
         .filter(|((_, cond), _)| {
-            cond.as_ref()
-                .is_none_or(|p| holds(p, &format!("a precondition of rule {}", rule.code.value)))
+            cond.as_ref().is_none_or(|p| {
+                holds(memo, p, &|| {
+                    format!("a precondition of rule {}", rule.code.value)
+                })
+            })
         })
         .map(|(_, t)| t.clone())
         .collect();
     let factors = shared
         .factors
         .iter()
-        .filter(|f| holds(&f.factor.when, &format!("scoring factor {}", f.id)))
+        .filter(|f| holds(memo, &f.factor.when, &|| format!("scoring factor {}", f.id)))
         .map(|f| ScoreFactor {
             id: f.id.clone(),
             affects: f.factor.affects,
             delta: f.factor.delta,
             reason: f
-                .reason
+                .plain
                 .clone()
-                .unwrap_or_else(|| render(&f.factor.reason, view).into()),
+                .unwrap_or_else(|| f.reason.render(view).into()),
             reads: f.reads.clone(),
         })
         .collect();
@@ -723,7 +583,7 @@ fn finding(
         title: shared.title.clone(),
         category: rule.category.value,
         stride: rule.stride.iter().map(|s| s.value).collect(),
-        rationale: render(&rule.rationale.value, view),
+        rationale: shared.rationale.render(view),
         attack_vector: shared.attack_vector.clone(),
         preconditions,
         impact: shared.impact.clone(),
@@ -734,11 +594,11 @@ fn finding(
         factors,
         // Only prompt-injection findings carry the route of untrusted content.
         path: if rule.category.value == Category::PromptInjection {
-            path.to_vec()
+            place.path.to_vec()
         } else {
             Vec::new()
         },
         location,
-        target,
+        target: target.clone(),
     }
 }

@@ -7,16 +7,33 @@ use palisade_model::convert::{Cx, FromNode};
 use palisade_model::diag::{Diagnostic, codes};
 use palisade_model::node::{Limits, parse};
 use palisade_model::{Loc, SourceMap, Span};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+
+/// A compiled condition. The same text (for the same target) compiles once and is shared by
+/// every rule and factor that uses it; `id` numbers the library's distinct conditions, so the
+/// engine evaluates each at most once per element.
+#[derive(Clone)]
+pub struct Condition {
+    pub(crate) id: usize,
+    program: Arc<cel::Program>,
+}
+
+impl Condition {
+    pub fn execute(&self, ctx: &cel::Context) -> cel::ResolveResult {
+        self.program.execute(ctx)
+    }
+}
 
 /// A rule ready to evaluate.
 pub struct CompiledRule {
     pub rule: Rule,
-    pub when: cel::Program,
-    pub preconditions: Vec<(String, Option<cel::Program>)>,
+    pub when: Condition,
+    pub preconditions: Vec<(String, Option<Condition>)>,
     /// Where the rule came from (`builtin` or the pack's path).
     pub origin: String,
 }
@@ -29,7 +46,7 @@ pub struct CompiledFactor {
     pub codes: Vec<String>,
     pub affects: Axis,
     pub delta: i64,
-    pub when: cel::Program,
+    pub when: Condition,
     pub reason: String,
     /// The attributes and facts the condition reads (`facts.exposure`, `component.rate_limit`).
     pub reads: Vec<String>,
@@ -59,6 +76,8 @@ pub struct Library {
     pub used_component: Used,
     /// Fields of each variable that flow rules read.
     pub used_flow: Used,
+    /// How many distinct conditions the rules and factors have (`Condition::id` is below).
+    pub(crate) conditions: usize,
 }
 
 /// Variable name → top-level fields read by some rule.
@@ -79,6 +98,27 @@ pub struct LoadedLibrary {
     pub library: Option<Library>,
 }
 
+/// A parsed rule file.
+enum Parsed {
+    Rule(Box<Rule>),
+    Factors(FactorFile),
+}
+
+/// Parse one rule or factor file into its typed form, with the diagnostics of doing so.
+fn parse_file(text: &str, file: palisade_model::FileId) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let node = match parse(text, file, false, &Limits::default()) {
+        Ok(n) => n,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut cx = Cx::new(file, text);
+    let parsed = if is_factor_file(&node, text) {
+        FactorFile::from_node(&node, &mut cx).map(Parsed::Factors)
+    } else {
+        Rule::from_node(&node, &mut cx).map(|r| Parsed::Rule(Box::new(r)))
+    };
+    (parsed, cx.diags)
+}
+
 /// Load the built-in rules plus user rule files (`(path, text)`), checking them all.
 pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary {
     let mut sources = SourceMap::default();
@@ -96,85 +136,92 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
     let user = user
         .iter()
         .map(|(p, t)| (p.clone(), t.clone(), p.display().to_string()));
+    let files: Vec<(palisade_model::FileId, String)> = builtin
+        .chain(builtin_factors)
+        .chain(user)
+        .map(|(path, text, origin)| (sources.add(path, text), origin))
+        .collect();
+    // Files are independent until their conditions are compiled: parse them on all cores.
+    let parsed: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(file, _)| parse_file(&sources.get(*file).text, *file))
+        .collect();
+    let conditions = Conditions::check(&parsed, &cvars, &fvars);
     let mut factors: Vec<CompiledFactor> = Vec::new();
     let mut factor_ids: BTreeMap<String, Span> = BTreeMap::new();
     let mut factor_codes: Vec<(String, Loc<String>)> = Vec::new();
     let mut first: BTreeMap<String, Span> = BTreeMap::new();
     let mut used_component = Used::new();
     let mut used_flow = Used::new();
-    for (path, text, origin) in builtin.chain(builtin_factors).chain(user) {
-        let file = sources.add(path, text);
-        let text = sources.get(file).text.clone();
-        let node = match parse(&text, file, false, &Limits::default()) {
-            Ok(n) => n,
-            Err(d) => {
-                diags.push(d);
+    for ((_, origin), (parsed, mut file_diags)) in files.iter().zip(parsed) {
+        diags.append(&mut file_diags);
+        let Some(parsed) = parsed else { continue };
+        let rule = match parsed {
+            Parsed::Rule(rule) => *rule,
+            Parsed::Factors(parsed) => {
+                for f in parsed.factors {
+                    let f = f.value;
+                    if let Some(prev) = factor_ids.get(&f.id.value) {
+                        diags.push(
+                            Diagnostic::error(
+                                codes::DUPLICATE_ID,
+                                format!("two scoring factors have the id `{}`", f.id.value),
+                            )
+                            .label(f.id.span, "second factor")
+                            .label(*prev, "first factor"),
+                        );
+                        continue;
+                    }
+                    factor_ids.insert(f.id.value.clone(), f.id.span);
+                    factor_codes.extend(f.codes.iter().map(|c| (f.id.value.clone(), c.clone())));
+                    let (vars, used) = match f.target.value {
+                        Target::Component => (&cvars, &mut used_component),
+                        Target::Flow => (&fvars, &mut used_flow),
+                    };
+                    let mut reads = Used::new();
+                    let when = conditions.compile(
+                        f.target.value,
+                        &f.when,
+                        &sources,
+                        &mut diags,
+                        &mut reads,
+                    );
+                    check_template(&f.reason, vars, &mut diags);
+                    for path in template_paths(&f.reason.value) {
+                        let mut parts = path.split('.');
+                        if let (Some(var), field) = (parts.next(), parts.next()) {
+                            used.entry(var.to_string())
+                                .or_default()
+                                .insert(field.unwrap_or("*").to_string());
+                        }
+                    }
+                    for (var, fields) in &reads {
+                        used.entry(var.clone())
+                            .or_default()
+                            .extend(fields.iter().cloned());
+                    }
+                    let Some(when) = when else { continue };
+                    factors.push(CompiledFactor {
+                        id: f.id.value,
+                        target: f.target.value,
+                        categories: f.categories.iter().map(|c| c.value).collect(),
+                        codes: f.codes.iter().map(|c| c.value.clone()).collect(),
+                        affects: f.affects.value,
+                        delta: f.delta.value,
+                        when,
+                        reason: f.reason.value,
+                        reads: reads
+                            .iter()
+                            .flat_map(|(v, fs)| fs.iter().map(move |x| format!("{v}.{x}")))
+                            .collect(),
+                        origin: origin.clone(),
+                    });
+                }
                 continue;
             }
         };
-        let mut cx = Cx::new(file, &text);
-        if is_factor_file(&node, &text) {
-            let parsed = FactorFile::from_node(&node, &mut cx);
-            diags.append(&mut cx.diags);
-            let Some(parsed) = parsed else { continue };
-            for f in parsed.factors {
-                let f = f.value;
-                if let Some(prev) = factor_ids.get(&f.id.value) {
-                    diags.push(
-                        Diagnostic::error(
-                            codes::DUPLICATE_ID,
-                            format!("two scoring factors have the id `{}`", f.id.value),
-                        )
-                        .label(f.id.span, "second factor")
-                        .label(*prev, "first factor"),
-                    );
-                    continue;
-                }
-                factor_ids.insert(f.id.value.clone(), f.id.span);
-                factor_codes.extend(f.codes.iter().map(|c| (f.id.value.clone(), c.clone())));
-                let (vars, used) = match f.target.value {
-                    Target::Component => (&cvars, &mut used_component),
-                    Target::Flow => (&fvars, &mut used_flow),
-                };
-                let mut reads = Used::new();
-                let when = compile(&f.when, vars, &sources, &mut diags, &mut reads);
-                check_template(&f.reason, vars, &mut diags);
-                for path in template_paths(&f.reason.value) {
-                    let mut parts = path.split('.');
-                    if let (Some(var), field) = (parts.next(), parts.next()) {
-                        used.entry(var.to_string())
-                            .or_default()
-                            .insert(field.unwrap_or("*").to_string());
-                    }
-                }
-                for (var, fields) in &reads {
-                    used.entry(var.clone())
-                        .or_default()
-                        .extend(fields.iter().cloned());
-                }
-                let Some(when) = when else { continue };
-                factors.push(CompiledFactor {
-                    id: f.id.value,
-                    target: f.target.value,
-                    categories: f.categories.iter().map(|c| c.value).collect(),
-                    codes: f.codes.iter().map(|c| c.value.clone()).collect(),
-                    affects: f.affects.value,
-                    delta: f.delta.value,
-                    when,
-                    reason: f.reason.value,
-                    reads: reads
-                        .iter()
-                        .flat_map(|(v, fs)| fs.iter().map(move |x| format!("{v}.{x}")))
-                        .collect(),
-                    origin: origin.clone(),
-                });
-            }
-            continue;
-        }
-        let rule = Rule::from_node(&node, &mut cx);
-        diags.append(&mut cx.diags);
-        let Some(rule) = rule else { continue };
-        let (vars, used) = match rule.target.value {
+        let target = rule.target.value;
+        let (vars, used) = match target {
             Target::Component => (&cvars, &mut used_component),
             Target::Flow => (&fvars, &mut used_flow),
         };
@@ -192,11 +239,11 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
         } else {
             first.insert(rule.code.value.clone(), rule.code.span);
         }
-        let when = compile(&rule.when, vars, &sources, &mut diags, used);
+        let when = conditions.compile(target, &rule.when, &sources, &mut diags, used);
         let mut preconditions = Vec::new();
         for p in &rule.preconditions {
             let program = match &p.when {
-                Some(w) => match compile(w, vars, &sources, &mut diags, used) {
+                Some(w) => match conditions.compile(target, w, &sources, &mut diags, used) {
                     Some(prog) => Some(prog),
                     None => {
                         ok = false;
@@ -257,7 +304,148 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
             factors,
             used_component,
             used_flow,
+            conditions: conditions.len(),
         }),
+    }
+}
+
+/// A condition parsed and checked once for all the places its text appears.
+struct Checked {
+    /// The program, or the first line of the syntax error.
+    program: Result<Arc<cel::Program>, String>,
+    ty: Ty,
+    errors: Vec<crate::check::CheckError>,
+    used: BTreeSet<(String, String)>,
+}
+
+/// The distinct conditions of a library (by target and text), parsed and checked in parallel.
+struct Conditions {
+    index: HashMap<(Target, String), usize>,
+    checked: Vec<Checked>,
+}
+
+impl Conditions {
+    fn check<'p>(
+        parsed: &'p [(Option<Parsed>, Vec<Diagnostic>)],
+        cvars: &[(String, Ty)],
+        fvars: &[(String, Ty)],
+    ) -> Self {
+        let mut index = HashMap::new();
+        let mut distinct: Vec<(Target, &str)> = Vec::new();
+        let mut add = |target: Target, text: &'p str| {
+            index.entry((target, text.to_string())).or_insert_with(|| {
+                distinct.push((target, text));
+                distinct.len() - 1
+            });
+        };
+        for (p, _) in parsed {
+            match p {
+                Some(Parsed::Rule(r)) => {
+                    add(r.target.value, &r.when.value);
+                    for p in r.preconditions.iter().filter_map(|p| p.when.as_ref()) {
+                        add(r.target.value, &p.value);
+                    }
+                }
+                Some(Parsed::Factors(f)) => {
+                    for f in &f.factors {
+                        add(f.value.target.value, &f.value.when.value);
+                    }
+                }
+                None => {}
+            }
+        }
+        let checked = distinct
+            .par_iter()
+            .map(|(target, text)| {
+                let vars = match target {
+                    Target::Component => cvars,
+                    Target::Flow => fvars,
+                };
+                match cel::Program::compile(text) {
+                    Ok(program) => {
+                        let mut checker = Checker::new(vars);
+                        let ty = checker.infer(program.expression());
+                        Checked {
+                            program: Ok(Arc::new(program)),
+                            ty,
+                            errors: checker.errors,
+                            used: checker.used,
+                        }
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        Checked {
+                            program: Err(msg.lines().next().unwrap_or("syntax error").to_string()),
+                            ty: Ty::Any,
+                            errors: Vec::new(),
+                            used: BTreeSet::new(),
+                        }
+                    }
+                }
+            })
+            .collect();
+        Conditions { index, checked }
+    }
+
+    fn len(&self) -> usize {
+        self.checked.len()
+    }
+
+    /// The condition `expr`, with its diagnostics located in its file; the fields it reads are
+    /// added to `used`.
+    fn compile(
+        &self,
+        target: Target,
+        expr: &Loc<String>,
+        sources: &SourceMap,
+        diags: &mut Vec<Diagnostic>,
+        used: &mut Used,
+    ) -> Option<Condition> {
+        let id = *self.index.get(&(target, expr.value.clone()))?;
+        let checked = &self.checked[id];
+        let program = match &checked.program {
+            Ok(p) => p,
+            Err(first) => {
+                diags.push(
+                    Diagnostic::error(codes::SYNTAX, format!("invalid condition: {first}"))
+                        .label(expr.span, "this CEL expression does not parse")
+                        .help("conditions are CEL expressions, e.g. `facts.untrusted_input && component.hosting == 'vendor-api'`"),
+                );
+                return None;
+            }
+        };
+        for (var, field) in &checked.used {
+            used.entry(var.clone()).or_default().insert(field.clone());
+        }
+        for e in &checked.errors {
+            let span = expr_span(expr, sources, program.source_info().offset_for(e.expr_id));
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_REFERENCE,
+                format!("invalid condition: {}", e.message),
+            )
+            .label(span, "here");
+            if let Some(h) = &e.help {
+                d = d.help(h.clone());
+            }
+            diags.push(d);
+        }
+        if !matches!(checked.ty, Ty::Bool | Ty::Any) {
+            diags.push(
+                Diagnostic::error(
+                    codes::TYPE,
+                    format!(
+                        "a condition must be true or false, but this is {}",
+                        checked.ty.describe()
+                    ),
+                )
+                .label(expr.span, "not a boolean"),
+            );
+            return None;
+        }
+        checked.errors.is_empty().then(|| Condition {
+            id,
+            program: program.clone(),
+        })
     }
 }
 
@@ -293,59 +481,6 @@ fn expr_span(expr: &Loc<String>, sources: &SourceMap, range: Option<(u32, u32)>)
         expr.span.start as usize + at + b0,
         b1.saturating_sub(b0),
     )
-}
-
-fn compile(
-    expr: &Loc<String>,
-    vars: &[(String, Ty)],
-    sources: &SourceMap,
-    diags: &mut Vec<Diagnostic>,
-    used: &mut Used,
-) -> Option<cel::Program> {
-    let program = match cel::Program::compile(&expr.value) {
-        Ok(p) => p,
-        Err(e) => {
-            let msg = e.to_string();
-            let first = msg.lines().next().unwrap_or("syntax error").to_string();
-            diags.push(
-                Diagnostic::error(codes::SYNTAX, format!("invalid condition: {first}"))
-                    .label(expr.span, "this CEL expression does not parse")
-                    .help("conditions are CEL expressions, e.g. `facts.untrusted_input && component.hosting == 'vendor-api'`"),
-            );
-            return None;
-        }
-    };
-    let mut checker = Checker::new(vars.to_vec());
-    let ty = checker.infer(program.expression());
-    for (var, field) in &checker.used {
-        used.entry(var.clone()).or_default().insert(field.clone());
-    }
-    for e in &checker.errors {
-        let span = expr_span(expr, sources, program.source_info().offset_for(e.expr_id));
-        let mut d = Diagnostic::error(
-            codes::UNKNOWN_REFERENCE,
-            format!("invalid condition: {}", e.message),
-        )
-        .label(span, "here");
-        if let Some(h) = &e.help {
-            d = d.help(h.clone());
-        }
-        diags.push(d);
-    }
-    if !matches!(ty, Ty::Bool | Ty::Any) {
-        diags.push(
-            Diagnostic::error(
-                codes::TYPE,
-                format!(
-                    "a condition must be true or false, but this is {}",
-                    ty.describe()
-                ),
-            )
-            .label(expr.span, "not a boolean"),
-        );
-        return None;
-    }
-    checker.errors.is_empty().then_some(program)
 }
 
 /// Every `{path}` in a rationale template must name a variable path.

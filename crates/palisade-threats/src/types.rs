@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+/// A type; compound types are shared, so checking a condition clones them cheaply.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ty {
     Any,
@@ -13,9 +15,9 @@ pub enum Ty {
     Float,
     Str,
     /// A string with a closed set of values.
-    Enum(Vec<String>),
-    List(Box<Ty>),
-    Object(BTreeMap<String, Ty>),
+    Enum(Arc<Vec<String>>),
+    List(Arc<Ty>),
+    Object(Arc<BTreeMap<String, Ty>>),
 }
 
 impl Ty {
@@ -74,16 +76,16 @@ fn convert(s: &Value, defs: &Value, depth: usize) -> Ty {
                 let mut all = Vec::new();
                 for t in tys {
                     if let Ty::Enum(v) = t {
-                        all.extend(v);
+                        all.extend(v.iter().cloned());
                     }
                 }
-                return Ty::Enum(all);
+                return Ty::Enum(Arc::new(all));
             }
             return Ty::Any;
         }
     }
     if let Some(c) = s.get("const").and_then(Value::as_str) {
-        return Ty::Enum(vec![c.to_string()]);
+        return Ty::Enum(Arc::new(vec![c.to_string()]));
     }
     if let Some(e) = s.get("enum").and_then(Value::as_array) {
         let v: Vec<String> = e
@@ -91,7 +93,7 @@ fn convert(s: &Value, defs: &Value, depth: usize) -> Ty {
             .filter_map(|x| x.as_str().map(String::from))
             .collect();
         if !v.is_empty() {
-            return Ty::Enum(v);
+            return Ty::Enum(Arc::new(v));
         }
     }
     let ty = match s.get("type") {
@@ -108,16 +110,16 @@ fn convert(s: &Value, defs: &Value, depth: usize) -> Ty {
         "integer" => Ty::Int,
         "number" => Ty::Float,
         "string" => Ty::Str,
-        "array" => Ty::List(Box::new(
+        "array" => Ty::List(Arc::new(
             s.get("items").map_or(Ty::Any, |i| convert(i, defs, d)),
         )),
         "object" => match s.get("properties").and_then(Value::as_object) {
-            Some(props) => Ty::Object(
+            Some(props) => Ty::Object(Arc::new(
                 props
                     .iter()
                     .map(|(k, v)| (k.clone(), convert(v, defs, d)))
                     .collect(),
-            ),
+            )),
             None => Ty::Any,
         },
         _ => Ty::Any,
@@ -178,27 +180,27 @@ pub fn flow_vars() -> Vec<(String, Ty)> {
 /// `model`: whole-model facts every rule can use: the component kinds present, counts, the
 /// mitigation ids of implemented controls, and what monitoring and logging capture.
 fn model_ty() -> Ty {
-    let kinds = Ty::Enum(
+    let kinds = Ty::Enum(Arc::new(
         palisade_model::ComponentKind::NAMES
             .iter()
             .map(|s| s.to_string())
             .collect(),
-    );
-    Ty::Object(BTreeMap::from([
-        ("kinds".to_string(), Ty::List(Box::new(kinds))),
+    ));
+    Ty::Object(Arc::new(BTreeMap::from([
+        ("kinds".to_string(), Ty::List(Arc::new(kinds))),
         ("components".to_string(), Ty::Int),
         ("flows".to_string(), Ty::Int),
-        ("controls".to_string(), Ty::List(Box::new(Ty::Str))),
+        ("controls".to_string(), Ty::List(Arc::new(Ty::Str))),
         (
             "captures".to_string(),
-            Ty::List(Box::new(Ty::Enum(
+            Ty::List(Arc::new(Ty::Enum(Arc::new(
                 palisade_model::Capture::NAMES
                     .iter()
                     .map(|s| s.to_string())
                     .collect(),
-            ))),
+            )))),
         ),
-    ]))
+    ])))
 }
 
 /// Markdown list of every variable path a condition can use, with its type.
@@ -220,14 +222,14 @@ pub fn reference() -> String {
 fn walk(out: &mut String, path: &str, ty: &Ty, depth: usize) {
     match ty {
         Ty::Object(fields) if depth < 4 => {
-            for (k, t) in fields {
+            for (k, t) in fields.iter() {
                 walk(out, &format!("{path}.{k}"), t, depth + 1);
             }
         }
         Ty::List(inner) if matches!(**inner, Ty::Object(_)) && depth < 4 => {
             out.push_str(&format!("| `{path}` | a list of objects |\n"));
             if let Ty::Object(fields) = &**inner {
-                for (k, t) in fields {
+                for (k, t) in fields.iter() {
                     walk(out, &format!("{path}[].{k}"), t, depth + 1);
                 }
             }

@@ -60,6 +60,7 @@ macro_rules! refuse_compounds {
     };
 }
 
+pub(crate) mod lazy;
 mod serialiser;
 
 /// An owned CEL value.
@@ -115,14 +116,84 @@ impl Wanted {
         1 << (h % 64)
     }
 
-    /// The names, as a set.
-    pub(crate) fn set(&self) -> &BTreeSet<String> {
-        &self.set
-    }
-
     pub(crate) fn keeps(&self, name: &str) -> bool {
         self.all || (self.mask & Self::signature(name) != 0 && self.names.iter().any(|n| n == name))
     }
+}
+
+/// Which top-level fields a serialisation keeps.
+trait Keep {
+    fn keeps(&self, name: &str) -> bool;
+}
+
+impl Keep for Wanted {
+    fn keeps(&self, name: &str) -> bool {
+        Wanted::keeps(self, name)
+    }
+}
+
+/// Only the field of this name.
+struct One<'n>(&'n str);
+
+impl Keep for One<'_> {
+    fn keeps(&self, name: &str) -> bool {
+        self.0 == name
+    }
+}
+
+/// The value an absent declared field has in a view: `[]` for lists, else `null`.
+fn absent<T>(
+    fields: Option<&Fields>,
+    name: &str,
+    list: impl Fn() -> T,
+    null: impl Fn() -> T,
+) -> Option<T> {
+    fields
+        .unwrap_or_default()
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, expected, _)| {
+            if expected.starts_with("a list") {
+                list()
+            } else {
+                null()
+            }
+        })
+}
+
+/// One top-level field of the view of a struct, the value `view` gives it (`None` when the view
+/// has no such field). The caller checks that the field is wanted.
+pub(crate) fn view_field<T: Serialize + ?Sized>(
+    value: &T,
+    fields: Option<&Fields>,
+    name: &str,
+) -> Result<Option<Val>> {
+    let found = value.serialize(Top::<CelOne>::new(&One(name)))?;
+    Ok(found.or_else(|| {
+        absent(
+            fields,
+            name,
+            || -> Val { Box::new(CelList::from(Vec::new())) },
+            || -> Val { Box::new(CelNull) },
+        )
+    }))
+}
+
+/// One top-level field of the JSON view of a struct, as `json_view` gives it.
+pub(crate) fn json_view_field<T: Serialize + ?Sized>(
+    value: &T,
+    fields: Option<&Fields>,
+    name: &str,
+) -> Result<Option<serde_json::Value>> {
+    let found = value.serialize(Top::<JsonOne>::new(&One(name)))?;
+    Ok(found.or_else(|| {
+        absent(
+            fields,
+            name,
+            || serde_json::Value::Array(Vec::new()),
+            || serde_json::Value::Null,
+        )
+    }))
 }
 
 /// The view of a struct for conditions: its fields in `wanted`, with absent declared fields as
@@ -168,6 +239,39 @@ pub(crate) fn json_view<T: Serialize + ?Sized>(
     Ok(serde_json::Value::Object(map))
 }
 
+/// The JSON view by the plain route, for a value the view serialiser refuses: everything
+/// serialised, absent declared fields filled, then only the wanted fields kept.
+pub(crate) fn json_fallback<T: Serialize + ?Sized>(
+    value: &T,
+    fields: Option<&Fields>,
+    wanted: &Wanted,
+) -> serde_json::Value {
+    use serde_json::Value;
+    let mut v = serde_json::to_value(value).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        for (name, expected, _) in fields.unwrap_or_default() {
+            if wanted.all || wanted.set.contains(*name) {
+                map.entry(name.to_string()).or_insert_with(|| {
+                    if expected.starts_with("a list") {
+                        Value::Array(Vec::new())
+                    } else {
+                        Value::Null
+                    }
+                });
+            }
+        }
+    }
+    match v {
+        Value::Object(_) if wanted.all => v,
+        Value::Object(o) => Value::Object(
+            o.into_iter()
+                .filter(|(k, _)| wanted.set.contains(k))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Where the kept fields of a view go.
 trait Sink {
     type Map: Default;
@@ -209,6 +313,32 @@ impl Sink for JsonSink {
     }
 }
 
+/// The one kept field, as a CEL value.
+struct CelOne;
+
+impl Sink for CelOne {
+    type Map = Option<Val>;
+    fn put<T: Serialize + ?Sized>(map: &mut Option<Val>, _: Name, value: &T) -> Result<()> {
+        *map = Some(to_val(value)?);
+        Ok(())
+    }
+}
+
+/// The one kept field, as JSON.
+struct JsonOne;
+
+impl Sink for JsonOne {
+    type Map = Option<serde_json::Value>;
+    fn put<T: Serialize + ?Sized>(
+        map: &mut Option<serde_json::Value>,
+        _: Name,
+        value: &T,
+    ) -> Result<()> {
+        *map = Some(serde_json::to_value(value).map_err(|e| Unsupported(e.to_string()))?);
+        Ok(())
+    }
+}
+
 /// Any serialisable value as a CEL value.
 pub(crate) fn to_val<T: Serialize + ?Sized>(value: &T) -> Result<Val> {
     value.serialize(ValSer)
@@ -237,12 +367,12 @@ pub(crate) fn json_val(v: &serde_json::Value) -> Val {
 
 /// The top level of a view: a struct (or map) whose entries are filtered.
 struct Top<'w, S> {
-    wanted: &'w Wanted,
+    wanted: &'w dyn Keep,
     sink: std::marker::PhantomData<S>,
 }
 
 impl<'w, S> Top<'w, S> {
-    fn new(wanted: &'w Wanted) -> Self {
+    fn new(wanted: &'w dyn Keep) -> Self {
         Top {
             wanted,
             sink: std::marker::PhantomData,
@@ -303,7 +433,7 @@ impl<'w, S: Sink> ser::Serializer for Top<'w, S> {
 
 /// The entries of the top level, converted only when kept.
 struct TopMap<'w, S: Sink> {
-    wanted: &'w Wanted,
+    wanted: &'w dyn Keep,
     map: S::Map,
     key: Option<String>,
 }
