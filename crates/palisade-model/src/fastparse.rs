@@ -23,7 +23,7 @@ fn span_of(s: &Span) -> Option<(u32, u32)> {
 }
 
 /// Type a plain scalar the way the complete parser does, or give up when unsure.
-fn plain(v: &str) -> Option<Value> {
+pub(crate) fn plain(v: &str) -> Option<Value> {
     match v {
         "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "true" => return Some(Value::Bool(true)),

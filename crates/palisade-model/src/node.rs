@@ -233,6 +233,9 @@ pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result
             value: Value::Null,
         });
     }
+    if let Some(node) = crate::scan::parse(text, limits) {
+        return Ok(node);
+    }
     if let Some(node) = crate::fastparse::parse(text, limits) {
         return Ok(node);
     }
@@ -393,10 +396,20 @@ mod tests {
     /// accepts a document.
     fn same_tree(text: &str) {
         let limits = Limits::default();
-        if let Some(fast) = crate::fastparse::parse(text, &limits) {
-            let complete =
-                parse_complete(text, FileId(0), &limits).expect("complete parser accepts it");
-            assert_eq!(fast, complete, "trees differ for:\n{text}");
+        let fast = [
+            ("scanner", crate::scan::parse(text, &limits)),
+            ("event path", crate::fastparse::parse(text, &limits)),
+        ];
+        for (path, tree) in fast {
+            if let Some(tree) = tree {
+                let complete = parse_complete(text, FileId(0), &limits).unwrap_or_else(|e| {
+                    panic!("the {path} accepts what the parser refuses: {e:?}\n{text}")
+                });
+                assert_eq!(
+                    tree, complete,
+                    "the {path} and the parser differ for:\n{text}"
+                );
+            }
         }
     }
 
@@ -410,6 +423,11 @@ mod tests {
                 same_tree(&text);
                 accepted +=
                     usize::from(crate::fastparse::parse(&text, &Limits::default()).is_some());
+                assert!(
+                    crate::scan::parse(&text, &Limits::default()).is_some(),
+                    "the scanner should take {}",
+                    e.path().display()
+                );
             }
         }
         assert!(
@@ -418,6 +436,11 @@ mod tests {
         );
         for t in crate::templates::TEMPLATES {
             same_tree(t.text);
+            assert!(
+                crate::scan::parse(t.text, &Limits::default()).is_some(),
+                "the scanner should take the template {}",
+                t.name
+            );
         }
         for text in [
             "a: 1\nb: -2\nc: 1.5\nd: 1.10\ne: 0\nf: 007\ng: 1e3\nh: 0x1f\ni: .inf\nj: 1_000\n",
@@ -451,6 +474,117 @@ mod tests {
                 at -= 1;
             }
             same_tree(&format!("{}{}{}", &text[..at], insert, &text[at..]));
+        }
+    }
+
+    /// The documents the mutation tests start from: every example and every template.
+    fn seeds() -> Vec<String> {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+        let mut out: Vec<String> = crate::templates::TEMPLATES
+            .iter()
+            .map(|t| t.text.to_string())
+            .collect();
+        let mut paths: Vec<_> = std::fs::read_dir(examples)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        paths.sort();
+        out.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
+        out
+    }
+
+    /// Line-level edits that keep a document mostly well-formed, so that the fast paths accept
+    /// many of the results: indent or dedent a line, join two lines, split one, duplicate,
+    /// delete or swap lines, put a token at a line's start, end or middle.
+    fn mutate(text: &str, kind: usize, a: usize, b: usize, token: &str) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if lines.is_empty() {
+            return token.to_string();
+        }
+        let n = lines.len();
+        let (i, j) = (a % n, b % n);
+        let cut = |l: &str, at: usize| {
+            let mut at = at % (l.len() + 1);
+            while !l.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        match kind % 10 {
+            0 => lines[i].insert(0, ' '),
+            1 => {
+                let l = &lines[i];
+                let trimmed = l.strip_prefix("  ").unwrap_or(l.trim_start());
+                lines[i] = trimmed.to_string();
+            }
+            2 if i + 1 < n => {
+                let next = lines.remove(i + 1);
+                lines[i].push_str(&next);
+            }
+            3 => {
+                let at = cut(&lines[i], b);
+                let rest = lines[i].split_off(at);
+                lines.insert(i + 1, rest);
+            }
+            4 => lines.insert(i, lines[j].clone()),
+            5 => {
+                lines.remove(i);
+            }
+            6 => lines.swap(i, j),
+            7 => lines[i].insert_str(0, token),
+            8 => lines[i].push_str(token),
+            _ => {
+                let at = cut(&lines[i], b);
+                lines[i].insert_str(at, token);
+            }
+        }
+        let mut out = lines.join("\n");
+        if !a.is_multiple_of(3) {
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. Default::default() })]
+
+        /// Line edits of every example and template: wherever a fast path accepts the result,
+        /// the trees agree with the complete parser's.
+        #[test]
+        fn fast_paths_agree_on_edited_documents(
+            seed in proptest::prelude::any::<usize>(),
+            edits in proptest::collection::vec(
+                (0usize..10, proptest::prelude::any::<usize>(), proptest::prelude::any::<usize>(),
+                 proptest::prop_oneof![
+                    proptest::strategy::Just(String::new()),
+                    "[a-z0-9 :\\-\\[\\]{},'\"#&*!.|>?%@`~\\\\/]{0,8}",
+                    proptest::strategy::Just("- ".to_string()),
+                    proptest::strategy::Just(": ".to_string()),
+                    proptest::strategy::Just(" # c".to_string()),
+                    proptest::strategy::Just("\"a\\\"b\"".to_string()),
+                    proptest::strategy::Just("'it''s'".to_string()),
+                    proptest::strategy::Just("key: |\n  x\n".to_string()),
+                    proptest::strategy::Just("k: >-\n".to_string()),
+                    proptest::strategy::Just("{a: [b, c]}".to_string()),
+                    proptest::strategy::Just("\u{e9}\u{2028}".to_string()),
+                    proptest::strategy::Just("\t".to_string()),
+                    proptest::strategy::Just("\r".to_string()),
+                    proptest::strategy::Just("---".to_string()),
+                    proptest::strategy::Just("~".to_string()),
+                    proptest::strategy::Just("null".to_string()),
+                    proptest::strategy::Just("1.5e3".to_string()),
+                 ]),
+                1..4,
+            ),
+        ) {
+            let seeds = seeds();
+            let mut text = seeds[seed % seeds.len()].clone();
+            for (kind, a, b, token) in &edits {
+                text = mutate(&text, *kind, *a, *b, token);
+            }
+            same_tree(&text);
         }
     }
 

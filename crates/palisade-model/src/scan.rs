@@ -1,0 +1,737 @@
+//! The fastest path: a hand-written reader for the YAML that model files are made of — block
+//! mappings and sequences, flow mappings and sequences, plain and quoted one-line scalars, simple
+//! block scalars, comments — building the same tree as the complete parser, spans included.
+//!
+//! It reads one byte at a time with no token queue and returns `None` as soon as it meets
+//! anything it is not sure of (anchors, tags, aliases, directives, several documents, tabs, CRs,
+//! multi-line plain or quoted scalars, escapes it does not know, ambiguous scalars, duplicate
+//! keys, odd indentation, anything over the limits, any syntax error), so that the event-based
+//! fast path or the complete parser reads the document and gives the usual result or diagnostic.
+//! Tests compare its trees with the complete parser's on the examples, the templates and
+//! mutated documents.
+
+use crate::fastparse::plain;
+use crate::node::{Limits, Node, Value};
+
+/// Bail out to the next parser.
+type R<T> = Option<T>;
+
+struct Scanner<'s> {
+    src: &'s [u8],
+    text: &'s str,
+    pos: usize,
+    nodes: usize,
+    max_nodes: usize,
+    max_depth: usize,
+}
+
+/// Build the tree, or `None` to let the next parser handle the document.
+pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
+    if !plain_text(text) {
+        return None;
+    }
+    let mut s = Scanner {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        nodes: 0,
+        max_nodes: limits.max_nodes,
+        max_depth: limits.max_depth,
+    };
+    s.skip_blank_lines()?;
+    if s.pos >= s.src.len() || s.column() != 0 {
+        return None;
+    }
+    let root = match s.peek() {
+        b'[' | b'{' => {
+            let n = s.flow_node(0, -1)?;
+            s.end_of_line()?;
+            n
+        }
+        b'-' if s.dash_entry() => s.block_seq(0, 0, false)?,
+        _ => s.block_map(0, 0)?,
+    };
+    s.skip_blank_lines()?;
+    (s.pos == s.src.len()).then_some(root)
+}
+
+/// Text without anything the scanner leaves to the complete parser: control characters other
+/// than newlines (tabs and CRs included), characters YAML treats specially (byte-order marks,
+/// NEL, line and paragraph separators, C1 controls, non-characters), document markers and
+/// directives.
+fn plain_text(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.iter().any(|&c| (c < 0x20 && c != b'\n') || c == 0x7f) {
+        return false;
+    }
+    if !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(
+                c,
+                '\u{80}'
+                    ..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+        })
+    {
+        return false;
+    }
+    let line_start_ok = |at: usize| {
+        let rest = &b[at..];
+        !(rest.starts_with(b"---") || rest.starts_with(b"...") || rest.starts_with(b"%"))
+    };
+    line_start_ok(0)
+        && b.iter()
+            .enumerate()
+            .filter(|&(_, &c)| c == b'\n')
+            .all(|(i, _)| line_start_ok(i + 1))
+}
+
+fn is_blank(c: u8) -> bool {
+    c == b' ' || c == b'\n'
+}
+
+fn is_flow_indicator(c: u8) -> bool {
+    matches!(c, b',' | b'[' | b']' | b'{' | b'}')
+}
+
+impl<'s> Scanner<'s> {
+    fn peek(&self) -> u8 {
+        self.src.get(self.pos).copied().unwrap_or(0)
+    }
+
+    fn at(&self, i: usize) -> u8 {
+        self.src.get(i).copied().unwrap_or(0)
+    }
+
+    /// Column (in bytes; only spaces indent) of the current position.
+    fn column(&self) -> usize {
+        let line_start = self.src[..self.pos]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |i| i + 1);
+        self.pos - line_start
+    }
+
+    fn count(&mut self) -> R<()> {
+        self.nodes += 1;
+        (self.nodes <= self.max_nodes).then_some(())
+    }
+
+    fn node(&mut self, start: usize, len: usize, value: Value) -> R<Node> {
+        self.count()?;
+        Some(Node {
+            start: u32::try_from(start).ok()?,
+            len: u32::try_from(len).ok()?,
+            value,
+        })
+    }
+
+    /// Skip spaces, comments and newlines up to the next content; the position is then at the
+    /// first non-space character of a line, or at the end.
+    fn skip_blank_lines(&mut self) -> R<()> {
+        loop {
+            while self.peek() == b' ' {
+                self.pos += 1;
+            }
+            match self.peek() {
+                b'#' => self.skip_comment(),
+                b'\n' => self.pos += 1,
+                _ => return Some(()),
+            }
+        }
+    }
+
+    fn skip_comment(&mut self) {
+        self.pos = memchr_newline(self.src, self.pos);
+    }
+
+    /// After a node: only spaces and a comment may follow on its line.
+    fn end_of_line(&mut self) -> R<()> {
+        let before = self.pos;
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+        match self.peek() {
+            0 if self.pos == self.src.len() => Some(()),
+            b'\n' => Some(()),
+            b'#' if self.pos > before => {
+                self.skip_comment();
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the position is at a block sequence entry (`-` then a space, newline or end).
+    fn dash_entry(&self) -> bool {
+        self.peek() == b'-' && matches!(self.at(self.pos + 1), b' ' | b'\n' | 0)
+    }
+
+    /// After the end of a node: move to the next content and return its column, or `None` at
+    /// the end of the document.
+    fn next_line(&mut self) -> R<Option<usize>> {
+        self.skip_blank_lines()?;
+        if self.pos >= self.src.len() {
+            return Some(None);
+        }
+        Some(Some(self.column()))
+    }
+
+    /// A block mapping whose first key is at the position, in column `col`.
+    fn block_map(&mut self, col: usize, depth: usize) -> R<Node> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        let start = self.pos;
+        let mut entries: Vec<(Node, Node)> = Vec::new();
+        loop {
+            let key = self.key(false)?;
+            // The position is at the `:`.
+            let colon = self.pos;
+            self.pos += 1;
+            let value = self.block_value(col, colon, depth)?;
+            entries.push((key, value));
+            match self.next_line()? {
+                Some(c) if c == col => {
+                    if self.dash_entry() {
+                        return None;
+                    }
+                }
+                Some(c) if c > col => return None,
+                _ => break,
+            }
+        }
+        check_unique(&entries)?;
+        self.node(start, 0, Value::Map(entries))
+    }
+
+    /// The value after `key:` in a block mapping at column `col`.
+    fn block_value(&mut self, col: usize, colon: usize, depth: usize) -> R<Node> {
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+        match self.peek() {
+            b'#' if self.src[self.pos - 1] != b' ' => None,
+            b'\n' | b'#' | 0 => match self.next_line()? {
+                Some(c2) if c2 > col => self.block_node(col, c2, depth + 1),
+                Some(c2) if c2 == col && self.dash_entry() => self.block_seq(col, depth + 1, true),
+                _ => self.node(colon, 0, Value::Null),
+            },
+            _ => self.inline_value(col, depth + 1),
+        }
+    }
+
+    /// A node that starts on its own line at column `c2`, inside a block collection at `col`.
+    fn block_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node> {
+        if self.dash_entry() {
+            return self.block_seq(c2, depth, false);
+        }
+        self.entry_node(col, c2, depth)
+    }
+
+    /// A mapping starting with a key at column `c2`, or a value in a collection at `col`.
+    fn entry_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node> {
+        match self.peek() {
+            b'[' | b'{' | b'|' | b'>' => self.inline_value(col, depth),
+            _ if self.looks_like_key() => self.block_map(c2, depth),
+            _ => self.inline_value(col, depth),
+        }
+    }
+
+    /// A value that starts on the current line, after `key:` or `- `, in a block collection at
+    /// column `col`. Scalars must end on their line: the next content must not be indented
+    /// deeper than `col` (it would continue the scalar).
+    fn inline_value(&mut self, col: usize, depth: usize) -> R<Node> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        let node = match self.peek() {
+            b'[' | b'{' => {
+                let n = self.flow_node(depth, col as isize)?;
+                self.end_of_line()?;
+                n
+            }
+            b'|' | b'>' => self.block_scalar(col)?,
+            b'"' | b'\'' => {
+                let n = self.quoted()?;
+                self.end_of_line()?;
+                n
+            }
+            _ => self.plain_block_scalar()?,
+        };
+        // A deeper line after a scalar would continue it (or be an error): leave it.
+        let save = self.pos;
+        if let Some(c) = self.next_line()?
+            && c > col
+        {
+            return None;
+        }
+        self.pos = save;
+        Some(node)
+    }
+
+    /// Whether the current line starts a mapping entry: a key then `:` and a space or newline.
+    fn looks_like_key(&self) -> bool {
+        let mut probe = Scanner {
+            src: self.src,
+            text: self.text,
+            pos: self.pos,
+            nodes: 0,
+            max_nodes: usize::MAX,
+            max_depth: self.max_depth,
+        };
+        probe.key(false).is_some()
+    }
+
+    /// A mapping key (plain or quoted, on one line) followed by `:`; leaves the position at the
+    /// `:`. In flow context the `:` may be followed by a flow indicator too.
+    fn key(&mut self, flow: bool) -> R<Node> {
+        let key = match self.peek() {
+            b'"' | b'\'' => self.quoted()?,
+            _ => {
+                let start = self.pos;
+                let end = self.plain_end(flow, true)?;
+                self.pos = end;
+                self.plain_node(start, end)?
+            }
+        };
+        while self.peek() == b' ' {
+            self.pos += 1;
+        }
+        if self.peek() != b':' {
+            return None;
+        }
+        let next = self.at(self.pos + 1);
+        if !(is_blank(next) || next == 0 || (flow && is_flow_indicator(next))) {
+            return None;
+        }
+        match &key.value {
+            Value::Str(s) if s != "<<" => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The end of a plain scalar starting at the position (trailing spaces excluded). As a key
+    /// it ends before `: `; as a value it must not contain `: ` at all.
+    fn plain_end(&self, flow: bool, as_key: bool) -> R<usize> {
+        let first = self.peek();
+        match first {
+            b'-' | b'?' | b':' => {
+                let next = self.at(self.pos + 1);
+                if first != b'-' || is_blank(next) || next == 0 || (flow && is_flow_indicator(next))
+                {
+                    return None;
+                }
+            }
+            b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+            | b'"' | b'%' | b'@' | b'`' | b'\n' | b' ' | 0 => return None,
+            _ => {}
+        }
+        let mut i = self.pos;
+        let mut end = i;
+        loop {
+            let c = self.at(i);
+            match c {
+                0 | b'\n' => break,
+                b' ' => {}
+                b'#' if self.src[i - 1] == b' ' => break,
+                b':' => {
+                    let next = self.at(i + 1);
+                    if is_blank(next) || next == 0 || (flow && is_flow_indicator(next)) {
+                        if as_key {
+                            break;
+                        }
+                        return None;
+                    }
+                    end = i + 1;
+                }
+                _ if flow && is_flow_indicator(c) => break,
+                _ => end = i + 1,
+            }
+            i += 1;
+        }
+        if as_key && self.at(i) != b':' {
+            // Spaces before the `:` are allowed; anything else is not a key.
+            let mut j = end;
+            while self.at(j) == b' ' {
+                j += 1;
+            }
+            if self.at(j) != b':' {
+                return None;
+            }
+        }
+        Some(end)
+    }
+
+    fn plain_node(&mut self, start: usize, end: usize) -> R<Node> {
+        let text = self.text.get(start..end)?;
+        let value = plain(text)?;
+        self.node(start, end - start, value)
+    }
+
+    /// A plain scalar value in block context, ending at the end of its line or a comment.
+    fn plain_block_scalar(&mut self) -> R<Node> {
+        let start = self.pos;
+        let end = self.plain_end(false, false)?;
+        self.pos = end;
+        let n = self.plain_node(start, end)?;
+        self.end_of_line()?;
+        Some(n)
+    }
+
+    /// A single- or double-quoted scalar on one line.
+    fn quoted(&mut self) -> R<Node> {
+        let start = self.pos;
+        let quote = self.peek();
+        let mut out = String::new();
+        let mut i = start + 1;
+        let mut run = i;
+        loop {
+            let c = self.at(i);
+            match c {
+                0 | b'\n' => return None,
+                b'\'' if quote == b'\'' => {
+                    out.push_str(self.text.get(run..i)?);
+                    if self.at(i + 1) == b'\'' {
+                        out.push('\'');
+                        i += 2;
+                        run = i;
+                        continue;
+                    }
+                    break;
+                }
+                b'"' if quote == b'"' => {
+                    out.push_str(self.text.get(run..i)?);
+                    break;
+                }
+                b'\\' if quote == b'"' => {
+                    out.push_str(self.text.get(run..i)?);
+                    let (ch, used) = self.escape(i + 1)?;
+                    out.push(ch);
+                    i += 1 + used;
+                    run = i;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.pos = i + 1;
+        self.node(start, self.pos - start, Value::Str(out))
+    }
+
+    /// The character of the escape after a backslash at `i`, and the bytes it used.
+    fn escape(&self, i: usize) -> R<(char, usize)> {
+        let hex = |n: usize| -> R<(char, usize)> {
+            let digits = self.text.get(i + 1..i + 1 + n)?;
+            if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            let code = u32::from_str_radix(digits, 16).ok()?;
+            Some((char::from_u32(code)?, 1 + n))
+        };
+        match self.at(i) {
+            b'\\' => Some(('\\', 1)),
+            b'"' => Some(('"', 1)),
+            b'/' => Some(('/', 1)),
+            b'n' => Some(('\n', 1)),
+            b't' => Some(('\t', 1)),
+            b'u' => hex(4),
+            _ => None,
+        }
+    }
+
+    /// A flow collection or scalar inside (or starting) flow context. Continuation lines must
+    /// be indented deeper than the block collection (`indent`) the flow node sits in.
+    fn flow_node(&mut self, depth: usize, indent: isize) -> R<Node> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        match self.peek() {
+            b'[' => self.flow_seq(depth, indent),
+            b'{' => self.flow_map(depth, indent),
+            b'"' | b'\'' => self.quoted(),
+            _ => {
+                let start = self.pos;
+                let end = self.plain_end(true, false)?;
+                self.pos = end;
+                self.plain_node(start, end)
+            }
+        }
+    }
+
+    /// Skip spaces, newlines and comments inside a flow collection; lines must stay indented
+    /// deeper than `indent`.
+    fn flow_space(&mut self, indent: isize) -> R<()> {
+        loop {
+            let before = self.pos;
+            while self.peek() == b' ' {
+                self.pos += 1;
+            }
+            match self.peek() {
+                b'#' if self.pos > before || self.src[self.pos - 1] == b'\n' => self.skip_comment(),
+                b'\n' => {
+                    self.pos += 1;
+                    let line = self.pos;
+                    while self.peek() == b' ' {
+                        self.pos += 1;
+                    }
+                    if !matches!(self.peek(), b'\n' | b'#') && (self.pos - line) as isize <= indent
+                    {
+                        return None;
+                    }
+                }
+                _ => return Some(()),
+            }
+        }
+    }
+
+    fn flow_seq(&mut self, depth: usize, indent: isize) -> R<Node> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.flow_space(indent)?;
+        if self.peek() == b']' {
+            self.pos += 1;
+            return self.node(start, 1, Value::Seq(items));
+        }
+        loop {
+            let item = self.flow_node(depth + 1, indent)?;
+            self.flow_space(indent)?;
+            items.push(item);
+            match self.peek() {
+                b',' => {
+                    self.pos += 1;
+                    self.flow_space(indent)?;
+                    if matches!(self.peek(), b']' | b',') {
+                        return None; // trailing or doubled comma
+                    }
+                }
+                b']' => {
+                    self.pos += 1;
+                    return self.node(start, 1, Value::Seq(items));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn flow_map(&mut self, depth: usize, indent: isize) -> R<Node> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut entries = Vec::new();
+        self.flow_space(indent)?;
+        if self.peek() == b'}' {
+            self.pos += 1;
+            return self.node(start, 1, Value::Map(entries));
+        }
+        loop {
+            let key = self.key(true)?;
+            let colon = self.pos;
+            self.pos += 1;
+            self.flow_space(indent)?;
+            let value = match self.peek() {
+                b',' | b'}' => self.node(colon, 0, Value::Null)?,
+                _ => {
+                    let v = self.flow_node(depth + 1, indent)?;
+                    self.flow_space(indent)?;
+                    v
+                }
+            };
+            entries.push((key, value));
+            match self.peek() {
+                b',' => {
+                    self.pos += 1;
+                    self.flow_space(indent)?;
+                    if matches!(self.peek(), b'}' | b',') {
+                        return None;
+                    }
+                }
+                b'}' => {
+                    self.pos += 1;
+                    check_unique(&entries)?;
+                    return self.node(start, 1, Value::Map(entries));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A block sequence whose first `-` is at the position, in column `col`; `indentless` when
+    /// it is the value of a mapping key in the same column.
+    fn block_seq(&mut self, col: usize, depth: usize, indentless: bool) -> R<Node> {
+        if depth >= self.max_depth {
+            return None;
+        }
+        let dash = self.pos;
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let at = self.pos;
+            self.pos += 1; // the `-`
+            while self.peek() == b' ' {
+                self.pos += 1;
+            }
+            let item = match self.peek() {
+                b'\n' | b'#' | 0 => {
+                    if self.peek() == b'#' && self.src[self.pos - 1] != b' ' {
+                        return None;
+                    }
+                    match self.next_line()? {
+                        Some(c2) if c2 > col => self.block_node(col, c2, depth + 1)?,
+                        _ => self.node(at, 0, Value::Null)?,
+                    }
+                }
+                _ => {
+                    let c2 = self.column();
+                    if self.dash_entry() {
+                        self.block_seq(c2, depth + 1, false)?
+                    } else {
+                        self.entry_node(col, c2, depth + 1)?
+                    }
+                }
+            };
+            start.get_or_insert(item.start as usize);
+            items.push(item);
+            match self.next_line()? {
+                Some(c) if c == col && self.dash_entry() => {}
+                Some(c) if c > col => return None,
+                _ => break,
+            }
+        }
+        // An indented sequence starts at its first `-`; one at its parent's indentation (the
+        // value of a mapping key) at its first item.
+        let start = if !indentless {
+            dash
+        } else {
+            let first = start?;
+            if matches!(items.first()?.value, Value::Null) {
+                return None;
+            }
+            first
+        };
+        self.node(start, 0, Value::Seq(items))
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar with clip or strip chomping and no explicit
+    /// indentation; the content lines start deeper than `col`.
+    fn block_scalar(&mut self, col: usize) -> R<Node> {
+        let folded = self.peek() == b'>';
+        self.pos += 1;
+        let strip = match self.peek() {
+            b'-' => {
+                self.pos += 1;
+                true
+            }
+            b'\n' => false,
+            _ => return None, // keep chomping, indentation indicators, comments
+        };
+        if self.peek() != b'\n' {
+            return None;
+        }
+        self.pos += 1;
+        let start = self.pos;
+        let mut indent = 0;
+        while self.at(start + indent) == b' ' {
+            indent += 1;
+        }
+        if indent <= col || matches!(self.at(start + indent), b'\n' | 0) {
+            return None; // empty or leading blank lines
+        }
+        let content_start = start + indent;
+        let mut lines: Vec<&str> = Vec::new();
+        let mut blanks_before: Vec<usize> = Vec::new();
+        let mut blanks = 0;
+        let mut line = start;
+        let end;
+        loop {
+            if line >= self.src.len() {
+                end = self.src.len();
+                break;
+            }
+            let mut sp = 0;
+            while self.at(line + sp) == b' ' {
+                sp += 1;
+            }
+            let next = memchr_newline(self.src, line);
+            if line + sp == next {
+                if sp > 0 {
+                    return None; // whitespace-only lines: leave them to the parser
+                }
+                blanks += 1;
+                line = next + 1;
+                continue;
+            }
+            if sp < indent {
+                if blanks > 0 || self.at(line + sp) == b'#' {
+                    return None;
+                }
+                end = line + sp;
+                break;
+            }
+            if folded && sp > indent {
+                return None; // more-indented lines keep their breaks
+            }
+            lines.push(self.text.get(line + indent..next)?);
+            blanks_before.push(blanks);
+            blanks = 0;
+            if next >= self.src.len() {
+                end = self.src.len();
+                if !strip {
+                    return None; // no final newline: clip adds none
+                }
+                break;
+            }
+            line = next + 1;
+        }
+        if blanks > 0 {
+            return None;
+        }
+        let mut out = String::new();
+        for (i, l) in lines.iter().enumerate() {
+            if i > 0 {
+                match (folded, blanks_before[i]) {
+                    (true, 0) => out.push(' '),
+                    (true, n) => out.extend(std::iter::repeat_n('\n', n)),
+                    (false, n) => out.extend(std::iter::repeat_n('\n', n + 1)),
+                }
+            }
+            out.push_str(l);
+        }
+        if !strip {
+            out.push('\n');
+        }
+        // The position is at the next content (or the end), where the span ends too.
+        self.pos = end;
+        self.node(content_start, end - content_start, Value::Str(out))
+    }
+}
+
+/// The position of the next newline at or after `from`, or the end.
+fn memchr_newline(src: &[u8], from: usize) -> usize {
+    src[from..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(src.len(), |i| from + i)
+}
+
+/// No key twice in one mapping (the complete parser reports duplicates).
+fn check_unique(entries: &[(Node, Node)]) -> R<()> {
+    fn key(n: &Node) -> &str {
+        match &n.value {
+            Value::Str(s) => s.as_str(),
+            _ => "",
+        }
+    }
+    if entries.len() <= 16 {
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if entries[..i].iter().any(|(p, _)| key(p) == key(k)) {
+                return None;
+            }
+        }
+        return Some(());
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| key(k)).collect();
+    keys.sort_unstable();
+    keys.windows(2).all(|w| w[0] != w[1]).then_some(())
+}
