@@ -35,7 +35,7 @@ impl<'a> Cx<'a> {
         if let Some(id) = map.get("id")
             && let Value::Str(s) = &id.value
         {
-            self.broken_ids.push(s.clone());
+            self.broken_ids.push(s.to_string());
         }
     }
 
@@ -66,7 +66,7 @@ impl<'a> Cx<'a> {
     /// Read a mapping, checking its keys against the known field names.
     pub fn map<'n>(
         &mut self,
-        node: &'n Node,
+        node: &'n Node<'n>,
         what: &str,
         fields: &'static [&'static str],
     ) -> Option<MapNode<'n>> {
@@ -79,18 +79,19 @@ impl<'a> Cx<'a> {
             first_key: entries.first().map(|(k, _)| self.span(k)),
             entries: Vec::with_capacity(entries.len()),
         };
+        let source = self.source;
         for (k, v) in entries {
-            let key = k.scalar_text(self.source);
+            let key = k.scalar_str(source);
             if key.starts_with("x-") || key == "$schema" {
                 continue; // extensions and editor hints are ignored by design
             }
-            if !fields.contains(&key.as_str()) {
+            let Some(field) = fields.iter().find(|f| **f == key) else {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_FIELD,
                     format!("unknown field `{key}` in {what}"),
                 )
                 .label(self.span(k), "not a field of this element");
-                d = match suggest(&key, fields.iter().copied()) {
+                d = match suggest(key, fields.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if key.contains(' ') => d.help(
                         "a comma inside `{ … }` ends the value before it; put text with commas in quotes",
@@ -99,9 +100,8 @@ impl<'a> Cx<'a> {
                 };
                 self.push(d);
                 continue;
-            }
-            out.entries
-                .push((fields[fields.iter().position(|f| *f == key)?], k, v));
+            };
+            out.entries.push((field, k, v));
         }
         Some(out)
     }
@@ -112,11 +112,11 @@ pub struct MapNode<'n> {
     pub span: Span,
     /// The first key, where "missing field" errors point (a mapping itself has no width).
     pub first_key: Option<Span>,
-    entries: Vec<(&'static str, &'n Node, &'n Node)>,
+    entries: Vec<(&'static str, &'n Node<'n>, &'n Node<'n>)>,
 }
 
 impl<'n> MapNode<'n> {
-    pub fn get(&self, name: &str) -> Option<&'n Node> {
+    pub fn get(&self, name: &str) -> Option<&'n Node<'n>> {
         self.entries
             .iter()
             .find(|(k, _, _)| *k == name)
@@ -174,7 +174,7 @@ impl FromNode for String {
     }
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
-            Value::Str(s) => Some(s.clone()),
+            Value::Str(s) => Some(s.to_string()),
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(node.scalar_text(cx.source)),
             _ => {
                 cx.type_error(node, "a string");
@@ -521,8 +521,8 @@ pub fn enum_from_node(
     names: &'static [&'static str],
 ) -> Option<&'static str> {
     let text = match &node.value {
-        Value::Str(s) => s.clone(),
-        Value::Bool(_) | Value::Int(_) | Value::Float(_) => node.scalar_text(cx.source),
+        Value::Str(s) => s.as_ref(),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => node.scalar_str(cx.source),
         _ => {
             cx.type_error(node, &format!("a {label}"));
             return None;
@@ -531,6 +531,7 @@ pub fn enum_from_node(
     if let Some(found) = names.iter().find(|n| **n == text) {
         return Some(found);
     }
+    let text = text.to_string();
     let mut d = Diagnostic::error(codes::ENUM, format!("unknown {label} `{text}`"))
         .label(cx.span(node), format!("not a {label}"));
     let allowed = names.join(", ");

@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Hard limits on what one model file may contain. Hostile input meets these long before it can
@@ -28,25 +29,28 @@ impl Default for Limits {
     }
 }
 
+/// A node's value. Strings borrow the source text where it holds them as written (plain
+/// scalars, quoted ones without escapes), so reading a file allocates little beyond the tree.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'s> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Str(Cow<'s, str>),
+    Seq(Vec<Node<'s>>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
+/// A value with the byte range of the source text it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'s> {
     pub start: u32,
     pub len: u32,
-    pub value: Value,
+    pub value: Value<'s>,
 }
 
-impl Node {
+impl<'s> Node<'s> {
     pub fn span(&self, file: FileId) -> Span {
         Span {
             file,
@@ -76,7 +80,7 @@ impl Node {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
             Value::Map(entries) => J::Object(
                 entries
@@ -90,19 +94,23 @@ impl Node {
     /// The text of a scalar: the parsed string, or for booleans and numbers the text as written
     /// (so `version: 1.10` read as a string stays `1.10`).
     pub fn scalar_text(&self, source: &str) -> String {
+        self.scalar_str(source).to_string()
+    }
+
+    /// [`Node::scalar_text`] without a copy.
+    pub fn scalar_str<'a>(&'a self, source: &'a str) -> &'a str {
         match &self.value {
-            Value::Str(s) => s.clone(),
-            Value::Null => String::new(),
+            Value::Str(s) => s,
+            Value::Null => "",
             _ => source
                 .get(self.start as usize..(self.start + self.len) as usize)
                 .unwrap_or("")
-                .trim()
-                .to_string(),
+                .trim(),
         }
     }
 }
 
-fn from_spanned(s: Spanned<Node>) -> Node {
+fn from_spanned(s: Spanned<Node<'static>>) -> Node<'static> {
     let span = s.referenced.span();
     Node {
         start: span.byte_offset().unwrap_or(0) as u32,
@@ -113,75 +121,78 @@ fn from_spanned(s: Spanned<Node>) -> Node {
 
 struct NodeVisitor;
 
+/// The complete parser builds an owned tree (`Node<'static>`).
 impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+    type Value = Node<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Bool(v)))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Int(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Float(v)))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(leaf(Value::Str(v.to_owned())))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(v.to_owned()))))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(leaf(Value::Str(v)))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(v))))
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(leaf(Value::Str(String::from_utf8_lossy(v).into_owned())))
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(
+            String::from_utf8_lossy(v).into_owned(),
+        ))))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Null))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Null))
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node<'static>, D::Error> {
         d.deserialize_any(NodeVisitor)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'static>, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+        while let Some(item) = seq.next_element::<Spanned<Node<'static>>>()? {
             items.push(from_spanned(item));
         }
         Ok(leaf(Value::Seq(items)))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'static>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Node>>()? {
-            let value = map.next_value::<Spanned<Node>>()?;
+        while let Some(key) = map.next_key::<Spanned<Node<'static>>>()? {
+            let value = map.next_value::<Spanned<Node<'static>>>()?;
             entries.push((from_spanned(key), from_spanned(value)));
         }
         Ok(leaf(Value::Map(entries)))
     }
 }
 
-fn leaf(value: Value) -> Node {
+fn leaf(value: Value<'static>) -> Node<'static> {
     Node {
         start: 0,
         len: 0,
@@ -189,15 +200,20 @@ fn leaf(value: Value) -> Node {
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+impl<'de> Deserialize<'de> for Node<'static> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node<'static>, D::Error> {
         d.deserialize_any(NodeVisitor)
     }
 }
 
 /// Parse a model file's text. JSON files first pass a strict JSON syntax check, because the YAML
 /// parser would accept JSON with comments or trailing commas.
-pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result<Node, Diagnostic> {
+pub fn parse<'s>(
+    text: &'s str,
+    file: FileId,
+    is_json: bool,
+    limits: &Limits,
+) -> Result<Node<'s>, Diagnostic> {
     if text.len() > limits.max_file_bytes {
         return Err(Diagnostic::error(
             codes::TOO_LARGE,
@@ -247,7 +263,7 @@ pub(crate) fn parse_complete(
     text: &str,
     file: FileId,
     limits: &Limits,
-) -> Result<Node, Diagnostic> {
+) -> Result<Node<'static>, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
@@ -258,7 +274,7 @@ pub(crate) fn parse_complete(
         strict_booleans: true,
         with_snippet: false,
     };
-    match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
+    match serde_saphyr::from_str_with_options::<Spanned<Node<'static>>>(text, options) {
         Ok(root) => Ok(from_spanned(root)),
         Err(e) => Err(syntax_error(&e, text, file)),
     }
@@ -338,7 +354,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Result<Node, Diagnostic> {
+    fn p(s: &str) -> Result<Node<'_>, Diagnostic> {
         parse(s, FileId(0), false, &Limits::default())
     }
 

@@ -10,8 +10,9 @@
 //! Tests compare its trees with the complete parser's on the examples, the templates and
 //! mutated documents.
 
-use crate::fastparse::plain;
+use crate::fastparse::plain_value;
 use crate::node::{Limits, Node, Value};
+use std::borrow::Cow;
 
 /// Bail out to the next parser.
 type R<T> = Option<T>;
@@ -26,7 +27,7 @@ struct Scanner<'s> {
 }
 
 /// Build the tree, or `None` to let the next parser handle the document.
-pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
+pub fn parse<'s>(text: &'s str, limits: &Limits) -> Option<Node<'s>> {
     if !plain_text(text) {
         return None;
     }
@@ -117,7 +118,7 @@ impl<'s> Scanner<'s> {
         (self.nodes <= self.max_nodes).then_some(())
     }
 
-    fn node(&mut self, start: usize, len: usize, value: Value) -> R<Node> {
+    fn node(&mut self, start: usize, len: usize, value: Value<'s>) -> R<Node<'s>> {
         self.count()?;
         Some(Node {
             start: u32::try_from(start).ok()?,
@@ -178,12 +179,12 @@ impl<'s> Scanner<'s> {
     }
 
     /// A block mapping whose first key is at the position, in column `col`.
-    fn block_map(&mut self, col: usize, depth: usize) -> R<Node> {
+    fn block_map(&mut self, col: usize, depth: usize) -> R<Node<'s>> {
         if depth >= self.max_depth {
             return None;
         }
         let start = self.pos;
-        let mut entries: Vec<(Node, Node)> = Vec::new();
+        let mut entries: Vec<(Node<'s>, Node<'s>)> = Vec::new();
         loop {
             let key = self.key(false)?;
             // The position is at the `:`.
@@ -206,7 +207,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// The value after `key:` in a block mapping at column `col`.
-    fn block_value(&mut self, col: usize, colon: usize, depth: usize) -> R<Node> {
+    fn block_value(&mut self, col: usize, colon: usize, depth: usize) -> R<Node<'s>> {
         while self.peek() == b' ' {
             self.pos += 1;
         }
@@ -222,7 +223,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// A node that starts on its own line at column `c2`, inside a block collection at `col`.
-    fn block_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node> {
+    fn block_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node<'s>> {
         if self.dash_entry() {
             return self.block_seq(c2, depth, false);
         }
@@ -230,7 +231,7 @@ impl<'s> Scanner<'s> {
     }
 
     /// A mapping starting with a key at column `c2`, or a value in a collection at `col`.
-    fn entry_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node> {
+    fn entry_node(&mut self, col: usize, c2: usize, depth: usize) -> R<Node<'s>> {
         match self.peek() {
             b'[' | b'{' | b'|' | b'>' => self.inline_value(col, depth),
             _ if self.looks_like_key() => self.block_map(c2, depth),
@@ -241,7 +242,7 @@ impl<'s> Scanner<'s> {
     /// A value that starts on the current line, after `key:` or `- `, in a block collection at
     /// column `col`. Scalars must end on their line: the next content must not be indented
     /// deeper than `col` (it would continue the scalar).
-    fn inline_value(&mut self, col: usize, depth: usize) -> R<Node> {
+    fn inline_value(&mut self, col: usize, depth: usize) -> R<Node<'s>> {
         if depth >= self.max_depth {
             return None;
         }
@@ -285,7 +286,7 @@ impl<'s> Scanner<'s> {
 
     /// A mapping key (plain or quoted, on one line) followed by `:`; leaves the position at the
     /// `:`. In flow context the `:` may be followed by a flow indicator too.
-    fn key(&mut self, flow: bool) -> R<Node> {
+    fn key(&mut self, flow: bool) -> R<Node<'s>> {
         let key = match self.peek() {
             b'"' | b'\'' => self.quoted()?,
             _ => {
@@ -363,14 +364,14 @@ impl<'s> Scanner<'s> {
         Some(end)
     }
 
-    fn plain_node(&mut self, start: usize, end: usize) -> R<Node> {
+    fn plain_node(&mut self, start: usize, end: usize) -> R<Node<'s>> {
         let text = self.text.get(start..end)?;
-        let value = plain(text)?;
+        let value = plain_value(Cow::Borrowed(text))?;
         self.node(start, end - start, value)
     }
 
     /// A plain scalar value in block context, ending at the end of its line or a comment.
-    fn plain_block_scalar(&mut self) -> R<Node> {
+    fn plain_block_scalar(&mut self) -> R<Node<'s>> {
         let start = self.pos;
         let end = self.plain_end(false, false)?;
         self.pos = end;
@@ -379,11 +380,12 @@ impl<'s> Scanner<'s> {
         Some(n)
     }
 
-    /// A single- or double-quoted scalar on one line.
-    fn quoted(&mut self) -> R<Node> {
+    /// A single- or double-quoted scalar on one line; its text is borrowed unless it has
+    /// escapes.
+    fn quoted(&mut self) -> R<Node<'s>> {
         let start = self.pos;
         let quote = self.peek();
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         let mut i = start + 1;
         let mut run = i;
         loop {
@@ -391,23 +393,22 @@ impl<'s> Scanner<'s> {
             match c {
                 0 | b'\n' => return None,
                 b'\'' if quote == b'\'' => {
-                    out.push_str(self.text.get(run..i)?);
                     if self.at(i + 1) == b'\'' {
-                        out.push('\'');
+                        let o = out.get_or_insert_with(String::new);
+                        o.push_str(self.text.get(run..i)?);
+                        o.push('\'');
                         i += 2;
                         run = i;
                         continue;
                     }
                     break;
                 }
-                b'"' if quote == b'"' => {
-                    out.push_str(self.text.get(run..i)?);
-                    break;
-                }
+                b'"' if quote == b'"' => break,
                 b'\\' if quote == b'"' => {
-                    out.push_str(self.text.get(run..i)?);
+                    let o = out.get_or_insert_with(String::new);
+                    o.push_str(self.text.get(run..i)?);
                     let (ch, used) = self.escape(i + 1)?;
-                    out.push(ch);
+                    o.push(ch);
                     i += 1 + used;
                     run = i;
                     continue;
@@ -416,8 +417,16 @@ impl<'s> Scanner<'s> {
             }
             i += 1;
         }
+        let rest = self.text.get(run..i)?;
+        let text = match out {
+            Some(mut o) => {
+                o.push_str(rest);
+                Cow::Owned(o)
+            }
+            None => Cow::Borrowed(rest),
+        };
         self.pos = i + 1;
-        self.node(start, self.pos - start, Value::Str(out))
+        self.node(start, self.pos - start, Value::Str(text))
     }
 
     /// The character of the escape after a backslash at `i`, and the bytes it used.
@@ -443,7 +452,7 @@ impl<'s> Scanner<'s> {
 
     /// A flow collection or scalar inside (or starting) flow context. Continuation lines must
     /// be indented deeper than the block collection (`indent`) the flow node sits in.
-    fn flow_node(&mut self, depth: usize, indent: isize) -> R<Node> {
+    fn flow_node(&mut self, depth: usize, indent: isize) -> R<Node<'s>> {
         if depth >= self.max_depth {
             return None;
         }
@@ -486,7 +495,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn flow_seq(&mut self, depth: usize, indent: isize) -> R<Node> {
+    fn flow_seq(&mut self, depth: usize, indent: isize) -> R<Node<'s>> {
         let start = self.pos;
         self.pos += 1;
         let mut items = Vec::new();
@@ -516,7 +525,7 @@ impl<'s> Scanner<'s> {
         }
     }
 
-    fn flow_map(&mut self, depth: usize, indent: isize) -> R<Node> {
+    fn flow_map(&mut self, depth: usize, indent: isize) -> R<Node<'s>> {
         let start = self.pos;
         self.pos += 1;
         let mut entries = Vec::new();
@@ -559,7 +568,7 @@ impl<'s> Scanner<'s> {
 
     /// A block sequence whose first `-` is at the position, in column `col`; `indentless` when
     /// it is the value of a mapping key in the same column.
-    fn block_seq(&mut self, col: usize, depth: usize, indentless: bool) -> R<Node> {
+    fn block_seq(&mut self, col: usize, depth: usize, indentless: bool) -> R<Node<'s>> {
         if depth >= self.max_depth {
             return None;
         }
@@ -615,7 +624,7 @@ impl<'s> Scanner<'s> {
 
     /// A literal (`|`) or folded (`>`) block scalar with clip or strip chomping and no explicit
     /// indentation; the content lines start deeper than `col`.
-    fn block_scalar(&mut self, col: usize) -> R<Node> {
+    fn block_scalar(&mut self, col: usize) -> R<Node<'s>> {
         let folded = self.peek() == b'>';
         self.pos += 1;
         let strip = match self.peek() {
@@ -639,7 +648,7 @@ impl<'s> Scanner<'s> {
             return None; // empty or leading blank lines
         }
         let content_start = start + indent;
-        let mut lines: Vec<&str> = Vec::new();
+        let mut lines: Vec<&'s str> = Vec::new();
         let mut blanks_before: Vec<usize> = Vec::new();
         let mut blanks = 0;
         let mut line = start;
@@ -703,7 +712,11 @@ impl<'s> Scanner<'s> {
         }
         // The position is at the next content (or the end), where the span ends too.
         self.pos = end;
-        self.node(content_start, end - content_start, Value::Str(out))
+        self.node(
+            content_start,
+            end - content_start,
+            Value::Str(Cow::Owned(out)),
+        )
     }
 }
 
@@ -716,10 +729,10 @@ fn memchr_newline(src: &[u8], from: usize) -> usize {
 }
 
 /// No key twice in one mapping (the complete parser reports duplicates).
-fn check_unique(entries: &[(Node, Node)]) -> R<()> {
-    fn key(n: &Node) -> &str {
+fn check_unique(entries: &[(Node<'_>, Node<'_>)]) -> R<()> {
+    fn key<'a>(n: &'a Node<'_>) -> &'a str {
         match &n.value {
-            Value::Str(s) => s.as_str(),
+            Value::Str(s) => s,
             _ => "",
         }
     }
