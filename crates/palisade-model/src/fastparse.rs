@@ -55,8 +55,10 @@ fn plain(v: &str) -> Option<Plain> {
     let special = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
     if !special {
         // Words the complete parser may read as booleans or nulls are left to it.
-        let lower = v.to_ascii_lowercase();
-        if matches!(lower.as_str(), "true" | "false" | "null") {
+        if ["true", "false", "null"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+        {
             return None;
         }
         return Some(Plain::Str);

@@ -24,6 +24,10 @@ struct Scanner<'s> {
     nodes: usize,
     max_nodes: usize,
     max_depth: usize,
+    /// Items and entries of the collections being read, innermost last: each collection's
+    /// `Vec` is allocated once, at its exact size, when it ends.
+    items: Vec<Node<'s>>,
+    entries: Vec<(Node<'s>, Node<'s>)>,
 }
 
 /// Build the tree, or `None` to let the next parser handle the document.
@@ -38,6 +42,8 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> Option<Node<'s>> {
         nodes: 0,
         max_nodes: limits.max_nodes,
         max_depth: limits.max_depth,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     s.skip_blank_lines()?;
     if s.pos >= s.src.len() || s.column() != 0 {
@@ -61,8 +67,13 @@ pub fn parse<'s>(text: &'s str, limits: &Limits) -> Option<Node<'s>> {
 /// NEL, line and paragraph separators, C1 controls, non-characters), document markers and
 /// directives.
 fn plain_text(text: &str) -> bool {
-    let b = text.as_bytes();
-    if b.iter().any(|&c| (c < 0x20 && c != b'\n') || c == 0x7f) {
+    // Branch-free over chunks, so that the check vectorises.
+    let controls = text.as_bytes().chunks(4096).any(|chunk| {
+        chunk.iter().fold(false, |bad, &c| {
+            bad | ((c < 0x20) & (c != b'\n')) | (c == 0x7f)
+        })
+    });
+    if controls {
         return false;
     }
     if !text.is_ascii()
@@ -76,15 +87,10 @@ fn plain_text(text: &str) -> bool {
     {
         return false;
     }
-    let line_start_ok = |at: usize| {
-        let rest = &b[at..];
-        !(rest.starts_with(b"---") || rest.starts_with(b"...") || rest.starts_with(b"%"))
-    };
-    line_start_ok(0)
-        && b.iter()
-            .enumerate()
-            .filter(|&(_, &c)| c == b'\n')
-            .all(|(i, _)| line_start_ok(i + 1))
+    text.split('\n').all(|line| {
+        let b = line.as_bytes();
+        !(b.starts_with(b"---") || b.starts_with(b"...") || b.starts_with(b"%"))
+    })
 }
 
 fn is_blank(c: u8) -> bool {
@@ -184,14 +190,14 @@ impl<'s> Scanner<'s> {
             return None;
         }
         let start = self.pos;
-        let mut entries: Vec<(Node<'s>, Node<'s>)> = Vec::new();
+        let base = self.entries.len();
         loop {
             let key = self.key(false)?;
             // The position is at the `:`.
             let colon = self.pos;
             self.pos += 1;
             let value = self.block_value(col, colon, depth)?;
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.next_line()? {
                 Some(c) if c == col => {
                     if self.dash_entry() {
@@ -202,8 +208,14 @@ impl<'s> Scanner<'s> {
                 _ => break,
             }
         }
-        check_unique(&entries)?;
+        let entries = self.take_entries(base)?;
         self.node(start, 0, Value::Map(entries))
+    }
+
+    /// The entries of the mapping that started at `base`, if no key repeats.
+    fn take_entries(&mut self, base: usize) -> R<Vec<(Node<'s>, Node<'s>)>> {
+        check_unique(&self.entries[base..])?;
+        Some(self.entries.drain(base..).collect())
     }
 
     /// The value after `key:` in a block mapping at column `col`.
@@ -280,6 +292,8 @@ impl<'s> Scanner<'s> {
             nodes: 0,
             max_nodes: usize::MAX,
             max_depth: self.max_depth,
+            items: Vec::new(),
+            entries: Vec::new(),
         };
         probe.key(false).is_some()
     }
@@ -498,16 +512,16 @@ impl<'s> Scanner<'s> {
     fn flow_seq(&mut self, depth: usize, indent: isize) -> R<Node<'s>> {
         let start = self.pos;
         self.pos += 1;
-        let mut items = Vec::new();
+        let base = self.items.len();
         self.flow_space(indent)?;
         if self.peek() == b']' {
             self.pos += 1;
-            return self.node(start, 1, Value::Seq(items));
+            return self.node(start, 1, Value::Seq(Vec::new()));
         }
         loop {
             let item = self.flow_node(depth + 1, indent)?;
             self.flow_space(indent)?;
-            items.push(item);
+            self.items.push(item);
             match self.peek() {
                 b',' => {
                     self.pos += 1;
@@ -518,6 +532,7 @@ impl<'s> Scanner<'s> {
                 }
                 b']' => {
                     self.pos += 1;
+                    let items = self.items.drain(base..).collect();
                     return self.node(start, 1, Value::Seq(items));
                 }
                 _ => return None,
@@ -528,11 +543,11 @@ impl<'s> Scanner<'s> {
     fn flow_map(&mut self, depth: usize, indent: isize) -> R<Node<'s>> {
         let start = self.pos;
         self.pos += 1;
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         self.flow_space(indent)?;
         if self.peek() == b'}' {
             self.pos += 1;
-            return self.node(start, 1, Value::Map(entries));
+            return self.node(start, 1, Value::Map(Vec::new()));
         }
         loop {
             let key = self.key(true)?;
@@ -547,7 +562,7 @@ impl<'s> Scanner<'s> {
                     v
                 }
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.peek() {
                 b',' => {
                     self.pos += 1;
@@ -558,7 +573,7 @@ impl<'s> Scanner<'s> {
                 }
                 b'}' => {
                     self.pos += 1;
-                    check_unique(&entries)?;
+                    let entries = self.take_entries(base)?;
                     return self.node(start, 1, Value::Map(entries));
                 }
                 _ => return None,
@@ -573,7 +588,7 @@ impl<'s> Scanner<'s> {
             return None;
         }
         let dash = self.pos;
-        let mut items = Vec::new();
+        let base = self.items.len();
         let mut start = None;
         loop {
             let at = self.pos;
@@ -601,7 +616,7 @@ impl<'s> Scanner<'s> {
                 }
             };
             start.get_or_insert(item.start as usize);
-            items.push(item);
+            self.items.push(item);
             match self.next_line()? {
                 Some(c) if c == col && self.dash_entry() => {}
                 Some(c) if c > col => return None,
@@ -614,11 +629,12 @@ impl<'s> Scanner<'s> {
             dash
         } else {
             let first = start?;
-            if matches!(items.first()?.value, Value::Null) {
+            if matches!(self.items.get(base)?.value, Value::Null) {
                 return None;
             }
             first
         };
+        let items = self.items.drain(base..).collect();
         self.node(start, 0, Value::Seq(items))
     }
 
