@@ -77,6 +77,7 @@ impl<'a> Cx<'a> {
         let mut out = MapNode {
             span: self.span(node),
             first_key: entries.first().map(|(k, _)| self.span(k)),
+            fields,
             entries: Vec::with_capacity(entries.len()),
         };
         let source = self.source;
@@ -85,7 +86,7 @@ impl<'a> Cx<'a> {
             if key.starts_with("x-") || key == "$schema" {
                 continue; // extensions and editor hints are ignored by design
             }
-            let Some(field) = fields.iter().find(|f| **f == key) else {
+            let Some(field) = fields.iter().position(|f| *f == key) else {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_FIELD,
                     format!("unknown field `{key}` in {what}"),
@@ -112,22 +113,57 @@ pub struct MapNode<'n> {
     pub span: Span,
     /// The first key, where "missing field" errors point (a mapping itself has no width).
     pub first_key: Option<Span>,
-    entries: Vec<(&'static str, &'n Node<'n>, &'n Node<'n>)>,
+    fields: &'static [&'static str],
+    /// Each entry as (position of its field in `fields`, key, value).
+    entries: Vec<(usize, &'n Node<'n>, &'n Node<'n>)>,
+}
+
+/// The position of `name` in `fields` (`usize::MAX` if absent), computable at compile time so
+/// that the conversion a [`model_struct!`] generates finds each field by number.
+pub const fn field_index(fields: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let (f, n) = (fields[i].as_bytes(), name.as_bytes());
+        if f.len() == n.len() {
+            let mut j = 0;
+            while j < f.len() && f[j] == n[j] {
+                j += 1;
+            }
+            if j == f.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    usize::MAX
 }
 
 impl<'n> MapNode<'n> {
+    fn entry(&self, name: &str) -> Option<&(usize, &'n Node<'n>, &'n Node<'n>)> {
+        let i = self.fields.iter().position(|f| *f == name)?;
+        self.entry_at(i)
+    }
+
+    fn entry_at(&self, i: usize) -> Option<&(usize, &'n Node<'n>, &'n Node<'n>)> {
+        self.entries.iter().find(|(f, _, _)| *f == i)
+    }
+
     pub fn get(&self, name: &str) -> Option<&'n Node<'n>> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == name)
-            .map(|(_, _, v)| *v)
+        self.entry(name).map(|(_, _, v)| *v)
+    }
+
+    /// The value of the field at position `i` of the field list.
+    pub fn get_at(&self, i: usize) -> Option<&'n Node<'n>> {
+        self.entry_at(i).map(|(_, _, v)| *v)
     }
 
     pub fn key_span(&self, name: &str, file: FileId) -> Option<Span> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == name)
-            .map(|(_, k, _)| k.span(file))
+        self.entry(name).map(|(_, k, _)| k.span(file))
+    }
+
+    /// Where the key of the field at position `i` is written.
+    pub fn key_span_at(&self, i: usize, file: FileId) -> Option<Span> {
+        self.entry_at(i).map(|(_, k, _)| k.span(file))
     }
 
     pub fn anchor(&self) -> Span {
@@ -293,12 +329,12 @@ impl<T: FromNode> FromNode for Vec<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
             // Items that fail are reported and left out, so that the rest can still be checked.
-            Value::Seq(items) => Some(
-                items
-                    .iter()
-                    .filter_map(|item| T::from_node(item, cx))
-                    .collect(),
-            ),
+            // Sized once: a list holds as many values as the sequence has items.
+            Value::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                out.extend(items.iter().filter_map(|item| T::from_node(item, cx)));
+                Some(out)
+            }
             Value::Null => Some(Vec::new()),
             _ => {
                 cx.type_error(node, &Self::expected());
@@ -426,7 +462,13 @@ macro_rules! model_struct {
                 let map = cx.map(node, $label, Self::FIELDS)?;
                 $(
                     let $field = <$ty as $crate::convert::FromNode>::from_field(
-                        map.get(stringify!($field)), stringify!($field), &map, cx);
+                        map.get_at(const {
+                            $crate::convert::field_index(Self::FIELDS, stringify!($field))
+                        }),
+                        stringify!($field),
+                        &map,
+                        cx,
+                    );
                 )*
                 let built = (|| Some(Self { $( $field: $field?, )* }))();
                 let Some(value) = built else {
