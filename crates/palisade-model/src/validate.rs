@@ -107,36 +107,57 @@ pub(crate) fn validate(
         component_boundary: BTreeMap::new(),
     };
     for (_, f) in files {
-        m.data_assets.extend(f.data_assets);
-        m.components.extend(f.components);
-        m.flows.extend(f.flows);
-        m.boundaries.extend(f.boundaries);
-        m.controls.extend(f.controls);
-        m.accepted_risks.extend(f.accepted_risks);
+        append(&mut m.data_assets, f.data_assets);
+        append(&mut m.components, f.components);
+        append(&mut m.flows, f.flows);
+        append(&mut m.boundaries, f.boundaries);
+        append(&mut m.controls, f.controls);
+        append(&mut m.accepted_risks, f.accepted_risks);
     }
     let mut v = Validator {
         diags: Vec::new(),
-        spans: BTreeMap::new(),
         broken: broken_ids.iter().cloned().collect(),
     };
-    v.index(&mut m);
+    m.index = v.index(&mut m);
     v.references(&m);
     v.boundaries(&mut m);
     v.warnings(&m);
     (m, v.diags)
 }
 
+/// Append `more` to `to`; the first file's elements are moved, not copied.
+fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
+    if to.is_empty() {
+        *to = more;
+    } else {
+        to.append(&mut more);
+    }
+}
+
 struct Validator {
     diags: Vec<Diagnostic>,
-    spans: BTreeMap<Id, Span>,
     /// Ids of elements that failed to read (already reported).
     broken: BTreeSet<String>,
 }
 
+/// Where the id of an element is written.
+fn id_span(m: &Model, el: Element) -> Span {
+    match el {
+        Element::Component(i) => m.components[i].id.span,
+        Element::Flow(i) => {
+            let f = &m.flows[i];
+            f.id.as_ref().map_or(f.from.span, |id| id.span)
+        }
+        Element::DataAsset(i) => m.data_assets[i].id.span,
+        Element::Boundary(i) => m.boundaries[i].id.span,
+        Element::Control(i) => m.controls[i].id.span,
+    }
+}
+
 impl Validator {
-    fn define(&mut self, m: &mut Model, id: &Loc<Id>, el: Element) {
-        if let Some(prev) = m.index.get(&id.value) {
-            let first = self.spans[&id.value];
+    fn define(&mut self, m: &Model, index: &mut HashMap<Id, Element>, id: &Loc<Id>, el: Element) {
+        if let Some(&prev) = index.get(&id.value) {
+            let first = id_span(m, prev);
             let mut d =
                 Diagnostic::error(codes::DUPLICATE_ID, format!("duplicate id `{}`", id.value))
                     .label(id.span, format!("this {} reuses the id", el.noun()))
@@ -149,36 +170,38 @@ impl Validator {
             self.diags.push(d);
             return;
         }
-        m.index.insert(id.value.clone(), el);
-        self.spans.insert(id.value.clone(), id.span);
+        index.insert(id.value.clone(), el);
     }
 
-    fn index(&mut self, m: &mut Model) {
-        let ids: Vec<_> = m.data_assets.iter().map(|a| a.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::DataAsset(i));
-        }
-        let ids: Vec<_> = m.components.iter().map(|c| c.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Component(i));
-        }
-        for i in 0..m.flows.len() {
-            let f = &mut m.flows[i];
+    /// Derive the ids of flows that have none, and index every id (reporting duplicates).
+    fn index(&mut self, m: &mut Model) -> HashMap<Id, Element> {
+        for f in &mut m.flows {
             if f.id.is_none() {
                 let derived = Id(format!("{}->{}", f.from.value, f.to.value));
                 f.value.id = Some(Loc::new(derived, f.from.span));
             }
-            let id = f.id.clone().expect("just set");
-            self.define(m, &id, Element::Flow(i));
         }
-        let ids: Vec<_> = m.boundaries.iter().map(|b| b.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Boundary(i));
+        let m: &Model = m;
+        let mut index = HashMap::with_capacity(
+            m.data_assets.len()
+                + m.components.len()
+                + m.flows.len()
+                + m.boundaries.len()
+                + m.controls.len(),
+        );
+        let ids = (m.data_assets.iter().enumerate())
+            .map(|(i, a)| (&a.id, Element::DataAsset(i)))
+            .chain((m.components.iter().enumerate()).map(|(i, c)| (&c.id, Element::Component(i))))
+            .chain(
+                (m.flows.iter().enumerate())
+                    .filter_map(|(i, f)| Some((f.id.as_ref()?, Element::Flow(i)))),
+            )
+            .chain((m.boundaries.iter().enumerate()).map(|(i, b)| (&b.id, Element::Boundary(i))))
+            .chain((m.controls.iter().enumerate()).map(|(i, c)| (&c.id, Element::Control(i))));
+        for (id, el) in ids {
+            self.define(m, &mut index, id, el);
         }
-        let ids: Vec<_> = m.controls.iter().map(|c| c.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Control(i));
-        }
+        index
     }
 
     /// Check that `id` names an element of one of the `wanted` types.
@@ -197,7 +220,7 @@ impl Validator {
                         ),
                     )
                     .label(id.span, format!("a {}", el.noun()))
-                    .label(self.spans[&id.value], "defined here"),
+                    .label(id_span(m, *el), "defined here"),
                 );
                 false
             }
@@ -429,7 +452,14 @@ impl Validator {
     fn warnings(&mut self, m: &Model) {
         let mut inbound = vec![0usize; m.components.len()];
         let mut touched = vec![false; m.components.len()];
-        let mut used_assets = BTreeSet::new();
+        // Which data assets are named anywhere, by index (the index names each id's first
+        // holder, and data assets are indexed first).
+        let mut used_assets = vec![false; m.data_assets.len()];
+        let mut use_asset = |id: &Id| {
+            if let Some(Element::DataAsset(i)) = m.index.get(id) {
+                used_assets[*i] = true;
+            }
+        };
         for f in &m.flows {
             let from = m.index.get(&f.from.value);
             let to = m.index.get(&f.to.value);
@@ -448,12 +478,12 @@ impl Validator {
                 );
             }
             for a in f.data.iter().chain(&f.returns) {
-                used_assets.insert(a.value.clone());
+                use_asset(&a.value);
             }
         }
         for c in &m.components {
             for a in c.data.iter().chain(&c.inspects) {
-                used_assets.insert(a.value.clone());
+                use_asset(&a.value);
             }
             // Links other than flows connect components too.
             let links = c.serves.iter().chain(&c.stored_in).chain(&c.invoked_by);
@@ -468,7 +498,7 @@ impl Validator {
         }
         for c in &m.controls {
             for a in &c.applies_to {
-                used_assets.insert(a.value.clone());
+                use_asset(&a.value);
             }
         }
         for (i, c) in m.components.iter().enumerate() {
@@ -508,7 +538,11 @@ impl Validator {
             }
         }
         for a in &m.data_assets {
-            if !used_assets.contains(&a.id.value) {
+            let used = match m.index.get(&a.id.value) {
+                Some(Element::DataAsset(i)) => used_assets[*i],
+                _ => false,
+            };
+            if !used {
                 self.diags.push(
                     Diagnostic::warning(
                         codes::UNUSED_ASSET,
