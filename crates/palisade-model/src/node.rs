@@ -493,21 +493,66 @@ mod tests {
         }
     }
 
-    /// The documents the mutation tests start from: every example and every template.
+    /// Every YAML and JSON file of the repository: examples, templates, the threat library, the
+    /// mitigation catalog, the policy, the published schemas.
+    fn repository_documents() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with('.') || name == "target" {
+                    continue;
+                }
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if ["yaml", "yml", "json"]
+                    .iter()
+                    .any(|x| p.extension().is_some_and(|e| e == *x))
+                    && let Ok(text) = std::fs::read_to_string(&p)
+                {
+                    out.push((p, text));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut out = Vec::new();
+        walk(&root, &mut out);
+        out
+    }
+
+    #[test]
+    fn fast_paths_build_the_same_trees_for_every_document_in_the_repository() {
+        let docs = repository_documents();
+        let mut scanned = 0;
+        for (path, text) in &docs {
+            same_tree(text);
+            if crate::scan::parse(text, &Limits::default()).is_some() {
+                scanned += 1;
+            } else {
+                eprintln!("left to the parser: {}", path.display());
+            }
+        }
+        assert!(docs.len() >= 70, "found only {} documents", docs.len());
+        // The files are in the subset the scanner reads: models, rules, catalog, schemas.
+        assert!(
+            scanned * 10 >= docs.len() * 9,
+            "scanned {scanned} of {}",
+            docs.len()
+        );
+    }
+
+    /// The documents the mutation tests start from: every template, example, rule file and
+    /// other document of the repository.
     fn seeds() -> Vec<String> {
-        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
         let mut out: Vec<String> = crate::templates::TEMPLATES
             .iter()
             .map(|t| t.text.to_string())
             .collect();
-        let mut paths: Vec<_> = std::fs::read_dir(examples)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-            .collect();
-        paths.sort();
-        out.extend(paths.iter().map(|p| std::fs::read_to_string(p).unwrap()));
+        out.extend(repository_documents().into_iter().map(|(_, text)| text));
         out
     }
 
@@ -591,6 +636,10 @@ mod tests {
                     proptest::strategy::Just("~".to_string()),
                     proptest::strategy::Just("null".to_string()),
                     proptest::strategy::Just("1.5e3".to_string()),
+                    proptest::strategy::Just("      more words".to_string()),
+                    proptest::strategy::Just("   - x".to_string()),
+                    proptest::strategy::Just("\n\n".to_string()),
+                    proptest::strategy::Just("  # note".to_string()),
                  ]),
                 1..4,
             ),

@@ -225,9 +225,11 @@ impl<'s> Scanner<'s> {
         }
         match self.peek() {
             b'#' if self.src[self.pos - 1] != b' ' => None,
-            b'\n' | b'#' | 0 => match self.next_line()? {
+            c @ (b'\n' | b'#' | 0) => match self.next_line()? {
                 Some(c2) if c2 > col => self.block_node(col, c2, depth + 1),
                 Some(c2) if c2 == col && self.dash_entry() => self.block_seq(col, depth + 1, true),
+                // An empty value followed by a comment is placed differently: leave it.
+                _ if c == b'#' => None,
                 _ => self.node(colon, 0, Value::Null),
             },
             _ => self.inline_value(col, depth + 1),
@@ -270,7 +272,7 @@ impl<'s> Scanner<'s> {
                 self.end_of_line()?;
                 n
             }
-            _ => self.plain_block_scalar()?,
+            _ => self.plain_block_scalar(col)?,
         };
         // A deeper line after a scalar would continue it (or be an error): leave it.
         let save = self.pos;
@@ -384,12 +386,42 @@ impl<'s> Scanner<'s> {
         self.node(start, end - start, value)
     }
 
-    /// A plain scalar value in block context, ending at the end of its line or a comment.
-    fn plain_block_scalar(&mut self) -> R<Node<'s>> {
+    /// A plain scalar value in block context, inside a collection at column `col`. It may go on
+    /// over lines indented deeper than `col` (folded into one line), up to a comment or a line
+    /// that is blank or not deeper.
+    fn plain_block_scalar(&mut self, col: usize) -> R<Node<'s>> {
         let start = self.pos;
-        let end = self.plain_end(false, false)?;
+        let mut end = self.plain_end(false, false)?;
+        let mut folded: Option<String> = None;
+        loop {
+            self.pos = end;
+            while self.peek() == b' ' {
+                self.pos += 1;
+            }
+            if self.peek() != b'\n' {
+                break; // the end, or a comment: `end_of_line` checks which
+            }
+            let line = self.pos + 1;
+            let mut next = line;
+            while self.at(next) == b' ' {
+                next += 1;
+            }
+            if next - line <= col || matches!(self.at(next), b'\n' | b'#' | 0) {
+                break;
+            }
+            self.pos = next;
+            let more = self.plain_end(false, false)?;
+            let text = folded.get_or_insert_with(|| self.text[start..end].to_string());
+            text.push(' ');
+            text.push_str(self.text.get(next..more)?);
+            end = more;
+        }
         self.pos = end;
-        let n = self.plain_node(start, end)?;
+        let value = match folded {
+            None => plain_value(Cow::Borrowed(self.text.get(start..end)?))?,
+            Some(text) => plain_value(Cow::Owned(text))?,
+        };
+        let n = self.node(start, end - start, value)?;
         self.end_of_line()?;
         Some(n)
     }
@@ -597,12 +629,14 @@ impl<'s> Scanner<'s> {
                 self.pos += 1;
             }
             let item = match self.peek() {
-                b'\n' | b'#' | 0 => {
-                    if self.peek() == b'#' && self.src[self.pos - 1] != b' ' {
+                c @ (b'\n' | b'#' | 0) => {
+                    if c == b'#' && self.src[self.pos - 1] != b' ' {
                         return None;
                     }
                     match self.next_line()? {
                         Some(c2) if c2 > col => self.block_node(col, c2, depth + 1)?,
+                        // An empty item followed by a comment is placed differently.
+                        _ if c == b'#' => return None,
                         _ => self.node(at, 0, Value::Null)?,
                     }
                 }
@@ -688,14 +722,10 @@ impl<'s> Scanner<'s> {
                 continue;
             }
             if sp < indent {
-                if blanks > 0 || self.at(line + sp) == b'#' {
-                    return None;
-                }
+                // Trailing blank lines belong to the scalar (chomping drops them); it ends
+                // where the next line's text (or comment) starts.
                 end = line + sp;
                 break;
-            }
-            if folded && sp > indent {
-                return None; // more-indented lines keep their breaks
             }
             lines.push(self.text.get(line + indent..next)?);
             blanks_before.push(blanks);
@@ -709,13 +739,12 @@ impl<'s> Scanner<'s> {
             }
             line = next + 1;
         }
-        if blanks > 0 {
-            return None;
-        }
         let mut out = String::new();
         for (i, l) in lines.iter().enumerate() {
             if i > 0 {
-                match (folded, blanks_before[i]) {
+                // Folding joins two lines of text; breaks next to a more-indented line stay.
+                let spaced = l.starts_with(' ') || lines[i - 1].starts_with(' ');
+                match (folded && !spaced, blanks_before[i]) {
                     (true, 0) => out.push(' '),
                     (true, n) => out.extend(std::iter::repeat_n('\n', n)),
                     (false, n) => out.extend(std::iter::repeat_n('\n', n + 1)),
