@@ -78,6 +78,7 @@ impl<'a> Cx<'a> {
             span: self.span(node),
             first_key: entries.first().map(|(k, _)| self.span(k)),
             fields,
+            present: 0,
             entries: Vec::with_capacity(entries.len()),
         };
         let source = self.source;
@@ -102,6 +103,9 @@ impl<'a> Cx<'a> {
                 self.push(d);
                 continue;
             };
+            if field < 128 {
+                out.present |= 1 << field;
+            }
             out.entries.push((field, k, v));
         }
         Some(out)
@@ -114,6 +118,9 @@ pub struct MapNode<'n> {
     /// The first key, where "missing field" errors point (a mapping itself has no width).
     pub first_key: Option<Span>,
     fields: &'static [&'static str],
+    /// Bit `i` is set when the field at position `i` (below 128) is written: most fields of
+    /// most elements are not, and are known absent without a search.
+    present: u128,
     /// Each entry as (position of its field in `fields`, key, value).
     entries: Vec<(usize, &'n Node<'n>, &'n Node<'n>)>,
 }
@@ -145,6 +152,9 @@ impl<'n> MapNode<'n> {
     }
 
     fn entry_at(&self, i: usize) -> Option<&(usize, &'n Node<'n>, &'n Node<'n>)> {
+        if i < 128 && self.present & (1 << i) == 0 {
+            return None;
+        }
         self.entries.iter().find(|(f, _, _)| *f == i)
     }
 
