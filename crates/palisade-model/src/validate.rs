@@ -117,6 +117,9 @@ pub(crate) fn validate(
     let mut v = Validator {
         diags: Vec::new(),
         broken: broken_ids.iter().cloned().collect(),
+        inbound: Vec::new(),
+        touched: Vec::new(),
+        used_assets: Vec::new(),
     };
     m.index = v.index(&mut m);
     v.references(&m);
@@ -138,6 +141,12 @@ struct Validator {
     diags: Vec<Diagnostic>,
     /// Ids of elements that failed to read (already reported).
     broken: BTreeSet<String>,
+    /// Per component: flows into it, and whether any flow touches it.
+    inbound: Vec<usize>,
+    touched: Vec<bool>,
+    /// Per data asset: whether anything names it (by index: the index names each id's first
+    /// holder, and data assets are indexed first).
+    used_assets: Vec<bool>,
 }
 
 /// Where the id of an element is written.
@@ -206,8 +215,21 @@ impl Validator {
 
     /// Check that `id` names an element of one of the `wanted` types.
     fn reference(&mut self, m: &Model, id: &Loc<Id>, wanted: &[&str], context: &str) -> bool {
-        match m.index.get(&id.value) {
-            Some(el) if wanted.contains(&el.noun()) => true,
+        self.resolve(m, id, wanted, context)
+            .is_some_and(|el| wanted.contains(&el.noun()))
+    }
+
+    /// What `id` names, if anything; reported unless it is one of the `wanted` types.
+    fn resolve(
+        &mut self,
+        m: &Model,
+        id: &Loc<Id>,
+        wanted: &[&str],
+        context: &str,
+    ) -> Option<Element> {
+        let found = m.index.get(&id.value).copied();
+        match found {
+            Some(el) if wanted.contains(&el.noun()) => {}
             Some(el) => {
                 self.diags.push(
                     Diagnostic::error(
@@ -220,11 +242,10 @@ impl Validator {
                         ),
                     )
                     .label(id.span, format!("a {}", el.noun()))
-                    .label(id_span(m, *el), "defined here"),
+                    .label(id_span(m, el), "defined here"),
                 );
-                false
             }
-            None if self.broken.contains(id.value.as_str()) => false,
+            None if self.broken.contains(id.value.as_str()) => {}
             None => {
                 let candidates = m
                     .index
@@ -248,9 +269,9 @@ impl Validator {
                     )),
                 };
                 self.diags.push(d);
-                false
             }
         }
+        found
     }
 
     /// A reference to a component of one of the given kinds.
@@ -285,14 +306,28 @@ impl Validator {
         }
     }
 
+    /// Note that a data asset is named (for the unused-asset warning).
+    fn use_asset(&mut self, el: Option<Element>) {
+        if let Some(Element::DataAsset(i)) = el {
+            self.used_assets[i] = true;
+        }
+    }
+
+    /// Check every reference; note which components flows touch and which data assets are
+    /// named, for the warnings.
     fn references(&mut self, m: &Model) {
         use ComponentKind as K;
+        self.inbound = vec![0; m.components.len()];
+        self.touched = vec![false; m.components.len()];
+        self.used_assets = vec![false; m.data_assets.len()];
         for c in &m.components {
             for a in &c.data {
-                self.reference(m, a, &["data asset"], "component `data`");
+                let el = self.resolve(m, a, &["data asset"], "component `data`");
+                self.use_asset(el);
             }
             for a in &c.inspects {
-                self.reference(m, a, &["data asset"], "guardrail `inspects`");
+                let el = self.resolve(m, a, &["data asset"], "guardrail `inspects`");
+                self.use_asset(el);
             }
             if let Some(t) = &c.serves {
                 let kinds = [K::Model, K::Llm, K::EmbeddingModel, K::ModelArtifact];
@@ -307,10 +342,18 @@ impl Validator {
             }
         }
         for f in &m.flows {
-            self.reference(m, &f.from, &["component"], "flow `from`");
-            self.reference(m, &f.to, &["component"], "flow `to`");
+            let from = self.resolve(m, &f.from, &["component"], "flow `from`");
+            let to = self.resolve(m, &f.to, &["component"], "flow `to`");
+            if let Some(Element::Component(i)) = from {
+                self.touched[i] = true;
+            }
+            if let Some(Element::Component(i)) = to {
+                self.touched[i] = true;
+                self.inbound[i] += 1;
+            }
             for a in f.data.iter().chain(&f.returns) {
-                self.reference(m, a, &["data asset"], "flow data");
+                let el = self.resolve(m, a, &["data asset"], "flow data");
+                self.use_asset(el);
             }
         }
         for b in &m.boundaries {
@@ -323,12 +366,13 @@ impl Validator {
         }
         for c in &m.controls {
             for t in &c.applies_to {
-                self.reference(
+                let el = self.resolve(
                     m,
                     t,
                     &["component", "flow", "data asset", "trust boundary"],
                     "control `applies_to`",
                 );
+                self.use_asset(el);
             }
         }
     }
@@ -450,26 +494,10 @@ impl Validator {
     }
 
     fn warnings(&mut self, m: &Model) {
-        let mut inbound = vec![0usize; m.components.len()];
-        let mut touched = vec![false; m.components.len()];
-        // Which data assets are named anywhere, by index (the index names each id's first
-        // holder, and data assets are indexed first).
-        let mut used_assets = vec![false; m.data_assets.len()];
-        let mut use_asset = |id: &Id| {
-            if let Some(Element::DataAsset(i)) = m.index.get(id) {
-                used_assets[*i] = true;
-            }
-        };
+        let inbound = std::mem::take(&mut self.inbound);
+        let mut touched = std::mem::take(&mut self.touched);
+        let used_assets = std::mem::take(&mut self.used_assets);
         for f in &m.flows {
-            let from = m.index.get(&f.from.value);
-            let to = m.index.get(&f.to.value);
-            if let Some(Element::Component(i)) = from {
-                touched[*i] = true;
-            }
-            if let Some(Element::Component(i)) = to {
-                touched[*i] = true;
-                inbound[*i] += 1;
-            }
             if f.from.value == f.to.value {
                 self.diags.push(
                     Diagnostic::warning(codes::SELF_FLOW, "flow from a component to itself")
@@ -477,14 +505,8 @@ impl Validator {
                         .help("model the parts as separate components, or remove the flow"),
                 );
             }
-            for a in f.data.iter().chain(&f.returns) {
-                use_asset(&a.value);
-            }
         }
         for c in &m.components {
-            for a in c.data.iter().chain(&c.inspects) {
-                use_asset(&a.value);
-            }
             // Links other than flows connect components too.
             let links = c.serves.iter().chain(&c.stored_in).chain(&c.invoked_by);
             for target in links {
@@ -494,11 +516,6 @@ impl Validator {
                         touched[*me] = true;
                     }
                 }
-            }
-        }
-        for c in &m.controls {
-            for a in &c.applies_to {
-                use_asset(&a.value);
             }
         }
         for (i, c) in m.components.iter().enumerate() {
