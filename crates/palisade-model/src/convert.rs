@@ -35,7 +35,7 @@ impl<'a> Cx<'a> {
         if let Some(id) = map.get("id")
             && let Value::Str(s) = &id.value
         {
-            self.broken_ids.push(s.clone());
+            self.broken_ids.push(s.to_string());
         }
     }
 
@@ -66,7 +66,7 @@ impl<'a> Cx<'a> {
     /// Read a mapping, checking its keys against the known field names.
     pub fn map<'n>(
         &mut self,
-        node: &'n Node,
+        node: &'n Node<'n>,
         what: &str,
         fields: &'static [&'static str],
     ) -> Option<MapNode<'n>> {
@@ -77,20 +77,23 @@ impl<'a> Cx<'a> {
         let mut out = MapNode {
             span: self.span(node),
             first_key: entries.first().map(|(k, _)| self.span(k)),
+            fields,
+            present: 0,
             entries: Vec::with_capacity(entries.len()),
         };
+        let source = self.source;
         for (k, v) in entries {
-            let key = k.scalar_text(self.source);
+            let key = k.scalar_str(source);
             if key.starts_with("x-") || key == "$schema" {
                 continue; // extensions and editor hints are ignored by design
             }
-            if !fields.contains(&key.as_str()) {
+            let Some(field) = fields.iter().position(|f| *f == key) else {
                 let mut d = Diagnostic::error(
                     codes::UNKNOWN_FIELD,
                     format!("unknown field `{key}` in {what}"),
                 )
                 .label(self.span(k), "not a field of this element");
-                d = match suggest(&key, fields.iter().copied()) {
+                d = match suggest(key, fields.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None if key.contains(' ') => d.help(
                         "a comma inside `{ … }` ends the value before it; put text with commas in quotes",
@@ -99,9 +102,11 @@ impl<'a> Cx<'a> {
                 };
                 self.push(d);
                 continue;
+            };
+            if field < 128 {
+                out.present |= 1 << field;
             }
-            out.entries
-                .push((fields[fields.iter().position(|f| *f == key)?], k, v));
+            out.entries.push((field, k, v));
         }
         Some(out)
     }
@@ -112,22 +117,63 @@ pub struct MapNode<'n> {
     pub span: Span,
     /// The first key, where "missing field" errors point (a mapping itself has no width).
     pub first_key: Option<Span>,
-    entries: Vec<(&'static str, &'n Node, &'n Node)>,
+    fields: &'static [&'static str],
+    /// Bit `i` is set when the field at position `i` (below 128) is written: most fields of
+    /// most elements are not, and are known absent without a search.
+    present: u128,
+    /// Each entry as (position of its field in `fields`, key, value).
+    entries: Vec<(usize, &'n Node<'n>, &'n Node<'n>)>,
+}
+
+/// The position of `name` in `fields` (`usize::MAX` if absent), computable at compile time so
+/// that the conversion a [`model_struct!`] generates finds each field by number.
+pub const fn field_index(fields: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let (f, n) = (fields[i].as_bytes(), name.as_bytes());
+        if f.len() == n.len() {
+            let mut j = 0;
+            while j < f.len() && f[j] == n[j] {
+                j += 1;
+            }
+            if j == f.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    usize::MAX
 }
 
 impl<'n> MapNode<'n> {
-    pub fn get(&self, name: &str) -> Option<&'n Node> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == name)
-            .map(|(_, _, v)| *v)
+    fn entry(&self, name: &str) -> Option<&(usize, &'n Node<'n>, &'n Node<'n>)> {
+        let i = self.fields.iter().position(|f| *f == name)?;
+        self.entry_at(i)
+    }
+
+    fn entry_at(&self, i: usize) -> Option<&(usize, &'n Node<'n>, &'n Node<'n>)> {
+        if i < 128 && self.present & (1 << i) == 0 {
+            return None;
+        }
+        self.entries.iter().find(|(f, _, _)| *f == i)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'n Node<'n>> {
+        self.entry(name).map(|(_, _, v)| *v)
+    }
+
+    /// The value of the field at position `i` of the field list.
+    pub fn get_at(&self, i: usize) -> Option<&'n Node<'n>> {
+        self.entry_at(i).map(|(_, _, v)| *v)
     }
 
     pub fn key_span(&self, name: &str, file: FileId) -> Option<Span> {
-        self.entries
-            .iter()
-            .find(|(k, _, _)| *k == name)
-            .map(|(_, k, _)| k.span(file))
+        self.entry(name).map(|(_, k, _)| k.span(file))
+    }
+
+    /// Where the key of the field at position `i` is written.
+    pub fn key_span_at(&self, i: usize, file: FileId) -> Option<Span> {
+        self.entry_at(i).map(|(_, k, _)| k.span(file))
     }
 
     pub fn anchor(&self) -> Span {
@@ -177,9 +223,12 @@ impl FromNode for String {
             Value::Str(s) => {
                 // Reports print model strings on terminals: an escape sequence in a name could
                 // rewrite the screen or the window title of whoever reads the report.
-                if let Some(c) = s
-                    .chars()
-                    .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                // Bytes first: control characters are below 0x20, 0x7F, or start with 0xC2 (C1).
+                let suspect = s.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2);
+                if suspect
+                    && let Some(c) = s
+                        .chars()
+                        .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
                 {
                     let d = Diagnostic::error(
                         codes::CONTROL_CHARACTER,
@@ -192,7 +241,7 @@ impl FromNode for String {
                     cx.push(d);
                     return None;
                 }
-                Some(s.clone())
+                Some(s.to_string())
             }
             Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(node.scalar_text(cx.source)),
             _ => {
@@ -312,12 +361,12 @@ impl<T: FromNode> FromNode for Vec<T> {
     fn from_node(node: &Node, cx: &mut Cx) -> Option<Self> {
         match &node.value {
             // Items that fail are reported and left out, so that the rest can still be checked.
-            Value::Seq(items) => Some(
-                items
-                    .iter()
-                    .filter_map(|item| T::from_node(item, cx))
-                    .collect(),
-            ),
+            // Sized once: a list holds as many values as the sequence has items.
+            Value::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                out.extend(items.iter().filter_map(|item| T::from_node(item, cx)));
+                Some(out)
+            }
             Value::Null => Some(Vec::new()),
             _ => {
                 cx.type_error(node, &Self::expected());
@@ -445,7 +494,13 @@ macro_rules! model_struct {
                 let map = cx.map(node, $label, Self::FIELDS)?;
                 $(
                     let $field = <$ty as $crate::convert::FromNode>::from_field(
-                        map.get(stringify!($field)), stringify!($field), &map, cx);
+                        map.get_at(const {
+                            $crate::convert::field_index(Self::FIELDS, stringify!($field))
+                        }),
+                        stringify!($field),
+                        &map,
+                        cx,
+                    );
                 )*
                 let built = (|| Some(Self { $( $field: $field?, )* }))();
                 let Some(value) = built else {
@@ -540,8 +595,8 @@ pub fn enum_from_node(
     names: &'static [&'static str],
 ) -> Option<&'static str> {
     let text = match &node.value {
-        Value::Str(s) => s.clone(),
-        Value::Bool(_) | Value::Int(_) | Value::Float(_) => node.scalar_text(cx.source),
+        Value::Str(s) => s.as_ref(),
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) => node.scalar_str(cx.source),
         _ => {
             cx.type_error(node, &format!("a {label}"));
             return None;
@@ -550,6 +605,7 @@ pub fn enum_from_node(
     if let Some(found) = names.iter().find(|n| **n == text) {
         return Some(found);
     }
+    let text = text.to_string();
     let mut d = Diagnostic::error(codes::ENUM, format!("unknown {label} `{text}`"))
         .label(cx.span(node), format!("not a {label}"));
     let allowed = names.join(", ");

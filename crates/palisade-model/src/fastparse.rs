@@ -7,10 +7,11 @@
 
 use crate::node::{Limits, Node, Value};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
+use std::borrow::Cow;
 
-enum Frame {
-    Seq(Span, Vec<Node>),
-    Map(Span, Vec<(Node, Node)>, Option<Node>),
+enum Frame<'s> {
+    Seq(Span, Vec<Node<'s>>),
+    Map(Span, Vec<(Node<'s>, Node<'s>)>, Option<Node<'s>>),
 }
 
 fn span_of(s: &Span) -> Option<(u32, u32)> {
@@ -22,35 +23,57 @@ fn span_of(s: &Span) -> Option<(u32, u32)> {
     ))
 }
 
+/// The value of a plain scalar, typed the way the complete parser types it; `None` when unsure.
+pub(crate) fn plain_value<'s>(v: Cow<'s, str>) -> Option<Value<'s>> {
+    Some(match plain(&v)? {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(i) => Value::Int(i),
+        Plain::Float(f) => Value::Float(f),
+        Plain::Str => Value::Str(v),
+    })
+}
+
+/// What a plain scalar is.
+enum Plain {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str,
+}
+
 /// Type a plain scalar the way the complete parser does, or give up when unsure.
-fn plain(v: &str) -> Option<Value> {
+fn plain(v: &str) -> Option<Plain> {
     match v {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-        "true" => return Some(Value::Bool(true)),
-        "false" => return Some(Value::Bool(false)),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Plain::Null),
+        "true" => return Some(Plain::Bool(true)),
+        "false" => return Some(Plain::Bool(false)),
         _ => {}
     }
     let first = v.as_bytes()[0];
     let special = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
     if !special {
         // Words the complete parser may read as booleans or nulls are left to it.
-        let lower = v.to_ascii_lowercase();
-        if matches!(lower.as_str(), "true" | "false" | "null") {
+        if ["true", "false", "null"]
+            .iter()
+            .any(|w| v.eq_ignore_ascii_case(w))
+        {
             return None;
         }
-        return Some(Value::Str(v.to_string()));
+        return Some(Plain::Str);
     }
     let digits = v.strip_prefix('-').unwrap_or(v);
     if !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && (digits.len() == 1 || !digits.starts_with('0'))
     {
-        return v.parse::<i64>().ok().map(Value::Int);
+        return v.parse::<i64>().ok().map(Plain::Int);
     }
     if let Some((int, frac)) = digits.split_once('.') {
         let ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if ok(int) && ok(frac) && (int.len() == 1 || !int.starts_with('0')) {
-            return v.parse::<f64>().ok().map(Value::Float);
+            return v.parse::<f64>().ok().map(Plain::Float);
         }
     }
     // Dates, ids and versions such as `2026-01-15`, `180d` or `1.2.3` are strings; anything else
@@ -79,13 +102,13 @@ fn plain(v: &str) -> Option<Value> {
             .bytes()
             .all(|c| c.is_ascii_digit() || b".eE_".contains(&c))
     {
-        return Some(Value::Str(v.to_string()));
+        return Some(Plain::Str);
     }
     None
 }
 
 /// Build the tree, or `None` to let the complete parser handle the document.
-pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
+pub fn parse<'s>(text: &'s str, limits: &Limits) -> Option<Node<'s>> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
@@ -108,8 +131,8 @@ pub fn parse(text: &str, limits: &Limits) -> Option<Node> {
                 }
                 let (start, len) = span_of(&span)?;
                 let value = match style {
-                    ScalarStyle::Plain => plain(&v)?,
-                    _ => Value::Str(v.into_owned()),
+                    ScalarStyle::Plain => plain_value(v)?,
+                    _ => Value::Str(v),
                 };
                 Node { start, len, value }
             }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod reference;
+mod scan;
 pub mod schema;
 pub mod source;
 mod suggest;

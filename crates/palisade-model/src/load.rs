@@ -204,37 +204,10 @@ impl Loader<'_> {
 
         let text = self.read_text(path, included_at)?;
         let file = self.sources.add(path.to_path_buf(), text);
-        let text = self.sources.get(file).text.clone();
         let is_json = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let node = match parse(&text, file, is_json, &self.limits) {
-            Ok(n) => n,
-            Err(d) => {
-                self.diags.push(d);
-                return None;
-            }
-        };
-        if is_empty_document(&node) {
-            self.diags.push(
-                Diagnostic::error(codes::SYSTEM, "the model file is empty")
-                    .label(Span::new(file, 0, 0), "nothing here")
-                    .help("run `palisade init` for a starter model"),
-            );
-            return None;
-        }
-        if included_at.is_none()
-            && let crate::node::Value::Map(entries) = &node.value
-        {
-            self.root_declares_system = entries
-                .iter()
-                .any(|(k, _)| k.value == crate::node::Value::Str("system".into()));
-        }
-        let mut cx = Cx::new(file, &text);
-        let parsed = ModelFile::from_node(&node, &mut cx);
-        self.diags.append(&mut cx.diags);
-        self.broken_ids.append(&mut cx.broken_ids);
-        let parsed = parsed?;
+        let parsed = self.read_model_file(file, is_json, included_at.is_none())?;
         if let Some(v) = &parsed.format_version
             && v.value != 1
         {
@@ -257,6 +230,37 @@ impl Loader<'_> {
         self.stack.pop();
         self.files.push((file, parsed));
         Some(file)
+    }
+
+    /// Parse and convert one loaded file. The document tree borrows the file's text and is
+    /// dropped here, before any include is read.
+    fn read_model_file(&mut self, file: FileId, is_json: bool, root: bool) -> Option<ModelFile> {
+        let text = &self.sources.get(file).text;
+        let node = match parse(text, file, is_json, &self.limits) {
+            Ok(n) => n,
+            Err(d) => {
+                self.diags.push(d);
+                return None;
+            }
+        };
+        if is_empty_document(&node) {
+            self.diags.push(
+                Diagnostic::error(codes::SYSTEM, "the model file is empty")
+                    .label(Span::new(file, 0, 0), "nothing here")
+                    .help("run `palisade init` for a starter model"),
+            );
+            return None;
+        }
+        if root && let crate::node::Value::Map(entries) = &node.value {
+            self.root_declares_system = entries
+                .iter()
+                .any(|(k, _)| matches!(&k.value, crate::node::Value::Str(s) if s == "system"));
+        }
+        let mut cx = Cx::new(file, text);
+        let parsed = ModelFile::from_node(&node, &mut cx);
+        self.diags.append(&mut cx.diags);
+        self.broken_ids.append(&mut cx.broken_ids);
+        parsed
     }
 
     fn read_text(&mut self, path: &Path, included_at: Option<Span>) -> Option<String> {

@@ -49,8 +49,9 @@ fn valid_simple_id(s: &str) -> bool {
 }
 
 fn valid_id(s: &str) -> bool {
-    match s.split_once("->") {
-        Some((from, to)) => valid_simple_id(from) && valid_simple_id(to),
+    // A byte search: `split_once("->")` builds a substring searcher for every id.
+    match s.as_bytes().windows(2).position(|w| w == b"->") {
+        Some(i) => valid_simple_id(&s[..i]) && valid_simple_id(&s[i + 2..]),
         None => valid_simple_id(s),
     }
 }
@@ -1340,14 +1341,17 @@ model_struct! {
 
 fn check_component(c: &Component, map: &MapNode, cx: &mut Cx) {
     let kind = c.kind.value;
-    for field in Component::FIELDS {
+    for (i, field) in Component::FIELDS.iter().enumerate() {
+        if map.get_at(i).is_none() {
+            continue;
+        }
         let Some(kinds) = attribute_kinds(field) else {
             continue;
         };
-        if kinds.contains(&kind) || map.get(field).is_none() {
+        if kinds.contains(&kind) {
             continue;
         }
-        let span = map.key_span(field, cx.file).unwrap_or(map.span);
+        let span = map.key_span_at(i, cx.file).unwrap_or(map.span);
         let list: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         cx.push(
             Diagnostic::error(

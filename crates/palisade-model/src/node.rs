@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Hard limits on what one model file may contain. Hostile input meets these long before it can
@@ -28,25 +29,28 @@ impl Default for Limits {
     }
 }
 
+/// A node's value. Strings borrow the source text where it holds them as written (plain
+/// scalars, quoted ones without escapes), so reading a file allocates little beyond the tree.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'s> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Str(Cow<'s, str>),
+    Seq(Vec<Node<'s>>),
+    Map(Vec<(Node<'s>, Node<'s>)>),
 }
 
+/// A value with the byte range of the source text it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'s> {
     pub start: u32,
     pub len: u32,
-    pub value: Value,
+    pub value: Value<'s>,
 }
 
-impl Node {
+impl<'s> Node<'s> {
     pub fn span(&self, file: FileId) -> Span {
         Span {
             file,
@@ -76,7 +80,7 @@ impl Node {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
-            Value::Str(s) => J::String(s.clone()),
+            Value::Str(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(|n| n.to_json(source)).collect()),
             Value::Map(entries) => J::Object(
                 entries
@@ -90,19 +94,23 @@ impl Node {
     /// The text of a scalar: the parsed string, or for booleans and numbers the text as written
     /// (so `version: 1.10` read as a string stays `1.10`).
     pub fn scalar_text(&self, source: &str) -> String {
+        self.scalar_str(source).to_string()
+    }
+
+    /// [`Node::scalar_text`] without a copy.
+    pub fn scalar_str<'a>(&'a self, source: &'a str) -> &'a str {
         match &self.value {
-            Value::Str(s) => s.clone(),
-            Value::Null => String::new(),
+            Value::Str(s) => s,
+            Value::Null => "",
             _ => source
                 .get(self.start as usize..(self.start + self.len) as usize)
                 .unwrap_or("")
-                .trim()
-                .to_string(),
+                .trim(),
         }
     }
 }
 
-fn from_spanned(s: Spanned<Node>) -> Node {
+fn from_spanned(s: Spanned<Node<'static>>) -> Node<'static> {
     let span = s.referenced.span();
     Node {
         start: span.byte_offset().unwrap_or(0) as u32,
@@ -113,75 +121,78 @@ fn from_spanned(s: Spanned<Node>) -> Node {
 
 struct NodeVisitor;
 
+/// The complete parser builds an owned tree (`Node<'static>`).
 impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
+    type Value = Node<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any YAML value")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Bool(v)))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Int(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node<'static>, E> {
         Ok(leaf(match i64::try_from(v) {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(v as f64),
         }))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Float(v)))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
-        Ok(leaf(Value::Str(v.to_owned())))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(v.to_owned()))))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Node, E> {
-        Ok(leaf(Value::Str(v)))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(v))))
     }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(leaf(Value::Str(String::from_utf8_lossy(v).into_owned())))
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node<'static>, E> {
+        Ok(leaf(Value::Str(Cow::Owned(
+            String::from_utf8_lossy(v).into_owned(),
+        ))))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Null))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Node<'static>, E> {
         Ok(leaf(Value::Null))
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node<'static>, D::Error> {
         d.deserialize_any(NodeVisitor)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'static>, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+        while let Some(item) = seq.next_element::<Spanned<Node<'static>>>()? {
             items.push(from_spanned(item));
         }
         Ok(leaf(Value::Seq(items)))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'static>, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Node>>()? {
-            let value = map.next_value::<Spanned<Node>>()?;
+        while let Some(key) = map.next_key::<Spanned<Node<'static>>>()? {
+            let value = map.next_value::<Spanned<Node<'static>>>()?;
             entries.push((from_spanned(key), from_spanned(value)));
         }
         Ok(leaf(Value::Map(entries)))
     }
 }
 
-fn leaf(value: Value) -> Node {
+fn leaf(value: Value<'static>) -> Node<'static> {
     Node {
         start: 0,
         len: 0,
@@ -189,15 +200,20 @@ fn leaf(value: Value) -> Node {
     }
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+impl<'de> Deserialize<'de> for Node<'static> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node<'static>, D::Error> {
         d.deserialize_any(NodeVisitor)
     }
 }
 
 /// Parse a model file's text. JSON files first pass a strict JSON syntax check, because the YAML
 /// parser would accept JSON with comments or trailing commas.
-pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result<Node, Diagnostic> {
+pub fn parse<'s>(
+    text: &'s str,
+    file: FileId,
+    is_json: bool,
+    limits: &Limits,
+) -> Result<Node<'s>, Diagnostic> {
     if text.len() > limits.max_file_bytes {
         return Err(Diagnostic::error(
             codes::TOO_LARGE,
@@ -233,6 +249,9 @@ pub fn parse(text: &str, file: FileId, is_json: bool, limits: &Limits) -> Result
             value: Value::Null,
         });
     }
+    if let Some(node) = crate::scan::parse(text, limits) {
+        return Ok(node);
+    }
     if let Some(node) = crate::fastparse::parse(text, limits) {
         return Ok(node);
     }
@@ -244,7 +263,7 @@ pub(crate) fn parse_complete(
     text: &str,
     file: FileId,
     limits: &Limits,
-) -> Result<Node, Diagnostic> {
+) -> Result<Node<'static>, Diagnostic> {
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_nodes: limits.max_nodes,
@@ -255,7 +274,7 @@ pub(crate) fn parse_complete(
         strict_booleans: true,
         with_snippet: false,
     };
-    match serde_saphyr::from_str_with_options::<Spanned<Node>>(text, options) {
+    match serde_saphyr::from_str_with_options::<Spanned<Node<'static>>>(text, options) {
         Ok(root) => Ok(from_spanned(root)),
         Err(e) => Err(syntax_error(&e, text, file)),
     }
@@ -335,7 +354,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Result<Node, Diagnostic> {
+    fn p(s: &str) -> Result<Node<'_>, Diagnostic> {
         parse(s, FileId(0), false, &Limits::default())
     }
 
@@ -393,10 +412,20 @@ mod tests {
     /// accepts a document.
     fn same_tree(text: &str) {
         let limits = Limits::default();
-        if let Some(fast) = crate::fastparse::parse(text, &limits) {
-            let complete =
-                parse_complete(text, FileId(0), &limits).expect("complete parser accepts it");
-            assert_eq!(fast, complete, "trees differ for:\n{text}");
+        let fast = [
+            ("scanner", crate::scan::parse(text, &limits)),
+            ("event path", crate::fastparse::parse(text, &limits)),
+        ];
+        for (path, tree) in fast {
+            if let Some(tree) = tree {
+                let complete = parse_complete(text, FileId(0), &limits).unwrap_or_else(|e| {
+                    panic!("the {path} accepts what the parser refuses: {e:?}\n{text}")
+                });
+                assert_eq!(
+                    tree, complete,
+                    "the {path} and the parser differ for:\n{text}"
+                );
+            }
         }
     }
 
@@ -410,6 +439,11 @@ mod tests {
                 same_tree(&text);
                 accepted +=
                     usize::from(crate::fastparse::parse(&text, &Limits::default()).is_some());
+                assert!(
+                    crate::scan::parse(&text, &Limits::default()).is_some(),
+                    "the scanner should take {}",
+                    e.path().display()
+                );
             }
         }
         assert!(
@@ -418,6 +452,11 @@ mod tests {
         );
         for t in crate::templates::TEMPLATES {
             same_tree(t.text);
+            assert!(
+                crate::scan::parse(t.text, &Limits::default()).is_some(),
+                "the scanner should take the template {}",
+                t.name
+            );
         }
         for text in [
             "a: 1\nb: -2\nc: 1.5\nd: 1.10\ne: 0\nf: 007\ng: 1e3\nh: 0x1f\ni: .inf\nj: 1_000\n",
@@ -451,6 +490,166 @@ mod tests {
                 at -= 1;
             }
             same_tree(&format!("{}{}{}", &text[..at], insert, &text[at..]));
+        }
+    }
+
+    /// Every YAML and JSON file of the repository: examples, templates, the threat library, the
+    /// mitigation catalog, the policy, the published schemas.
+    fn repository_documents() -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(std::path::PathBuf, String)>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for p in paths {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.starts_with('.') || name == "target" {
+                    continue;
+                }
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if ["yaml", "yml", "json"]
+                    .iter()
+                    .any(|x| p.extension().is_some_and(|e| e == *x))
+                    && let Ok(text) = std::fs::read_to_string(&p)
+                {
+                    out.push((p, text));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut out = Vec::new();
+        walk(&root, &mut out);
+        out
+    }
+
+    #[test]
+    fn fast_paths_build_the_same_trees_for_every_document_in_the_repository() {
+        let docs = repository_documents();
+        let mut scanned = 0;
+        for (path, text) in &docs {
+            same_tree(text);
+            if crate::scan::parse(text, &Limits::default()).is_some() {
+                scanned += 1;
+            } else {
+                eprintln!("left to the parser: {}", path.display());
+            }
+        }
+        assert!(docs.len() >= 70, "found only {} documents", docs.len());
+        // The files are in the subset the scanner reads: models, rules, catalog, schemas.
+        assert!(
+            scanned * 10 >= docs.len() * 9,
+            "scanned {scanned} of {}",
+            docs.len()
+        );
+    }
+
+    /// The documents the mutation tests start from: every template, example, rule file and
+    /// other document of the repository.
+    fn seeds() -> Vec<String> {
+        let mut out: Vec<String> = crate::templates::TEMPLATES
+            .iter()
+            .map(|t| t.text.to_string())
+            .collect();
+        out.extend(repository_documents().into_iter().map(|(_, text)| text));
+        out
+    }
+
+    /// Line-level edits that keep a document mostly well-formed, so that the fast paths accept
+    /// many of the results: indent or dedent a line, join two lines, split one, duplicate,
+    /// delete or swap lines, put a token at a line's start, end or middle.
+    fn mutate(text: &str, kind: usize, a: usize, b: usize, token: &str) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        if lines.is_empty() {
+            return token.to_string();
+        }
+        let n = lines.len();
+        let (i, j) = (a % n, b % n);
+        let cut = |l: &str, at: usize| {
+            let mut at = at % (l.len() + 1);
+            while !l.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        match kind % 10 {
+            0 => lines[i].insert(0, ' '),
+            1 => {
+                let l = &lines[i];
+                let trimmed = l.strip_prefix("  ").unwrap_or(l.trim_start());
+                lines[i] = trimmed.to_string();
+            }
+            2 if i + 1 < n => {
+                let next = lines.remove(i + 1);
+                lines[i].push_str(&next);
+            }
+            3 => {
+                let at = cut(&lines[i], b);
+                let rest = lines[i].split_off(at);
+                lines.insert(i + 1, rest);
+            }
+            4 => lines.insert(i, lines[j].clone()),
+            5 => {
+                lines.remove(i);
+            }
+            6 => lines.swap(i, j),
+            7 => lines[i].insert_str(0, token),
+            8 => lines[i].push_str(token),
+            _ => {
+                let at = cut(&lines[i], b);
+                lines[i].insert_str(at, token);
+            }
+        }
+        let mut out = lines.join("\n");
+        if !a.is_multiple_of(3) {
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. Default::default() })]
+
+        /// Line edits of every example and template: wherever a fast path accepts the result,
+        /// the trees agree with the complete parser's.
+        #[test]
+        fn fast_paths_agree_on_edited_documents(
+            seed in proptest::prelude::any::<usize>(),
+            edits in proptest::collection::vec(
+                (0usize..10, proptest::prelude::any::<usize>(), proptest::prelude::any::<usize>(),
+                 proptest::prop_oneof![
+                    proptest::strategy::Just(String::new()),
+                    "[a-z0-9 :\\-\\[\\]{},'\"#&*!.|>?%@`~\\\\/]{0,8}",
+                    proptest::strategy::Just("- ".to_string()),
+                    proptest::strategy::Just(": ".to_string()),
+                    proptest::strategy::Just(" # c".to_string()),
+                    proptest::strategy::Just("\"a\\\"b\"".to_string()),
+                    proptest::strategy::Just("'it''s'".to_string()),
+                    proptest::strategy::Just("key: |\n  x\n".to_string()),
+                    proptest::strategy::Just("k: >-\n".to_string()),
+                    proptest::strategy::Just("{a: [b, c]}".to_string()),
+                    proptest::strategy::Just("\u{e9}\u{2028}".to_string()),
+                    proptest::strategy::Just("\t".to_string()),
+                    proptest::strategy::Just("\r".to_string()),
+                    proptest::strategy::Just("---".to_string()),
+                    proptest::strategy::Just("~".to_string()),
+                    proptest::strategy::Just("null".to_string()),
+                    proptest::strategy::Just("1.5e3".to_string()),
+                    proptest::strategy::Just("      more words".to_string()),
+                    proptest::strategy::Just("   - x".to_string()),
+                    proptest::strategy::Just("\n\n".to_string()),
+                    proptest::strategy::Just("  # note".to_string()),
+                 ]),
+                1..4,
+            ),
+        ) {
+            let seeds = seeds();
+            let mut text = seeds[seed % seeds.len()].clone();
+            for (kind, a, b, token) in &edits {
+                text = mutate(&text, *kind, *a, *b, token);
+            }
+            same_tree(&text);
         }
     }
 

@@ -107,36 +107,66 @@ pub(crate) fn validate(
         component_boundary: BTreeMap::new(),
     };
     for (_, f) in files {
-        m.data_assets.extend(f.data_assets);
-        m.components.extend(f.components);
-        m.flows.extend(f.flows);
-        m.boundaries.extend(f.boundaries);
-        m.controls.extend(f.controls);
-        m.accepted_risks.extend(f.accepted_risks);
+        append(&mut m.data_assets, f.data_assets);
+        append(&mut m.components, f.components);
+        append(&mut m.flows, f.flows);
+        append(&mut m.boundaries, f.boundaries);
+        append(&mut m.controls, f.controls);
+        append(&mut m.accepted_risks, f.accepted_risks);
     }
     let mut v = Validator {
         diags: Vec::new(),
-        spans: BTreeMap::new(),
         broken: broken_ids.iter().cloned().collect(),
+        inbound: Vec::new(),
+        touched: Vec::new(),
+        used_assets: Vec::new(),
     };
-    v.index(&mut m);
+    m.index = v.index(&mut m);
     v.references(&m);
     v.boundaries(&mut m);
     v.warnings(&m);
     (m, v.diags)
 }
 
+/// Append `more` to `to`; the first file's elements are moved, not copied.
+fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
+    if to.is_empty() {
+        *to = more;
+    } else {
+        to.append(&mut more);
+    }
+}
+
 struct Validator {
     diags: Vec<Diagnostic>,
-    spans: BTreeMap<Id, Span>,
     /// Ids of elements that failed to read (already reported).
     broken: BTreeSet<String>,
+    /// Per component: flows into it, and whether any flow touches it.
+    inbound: Vec<usize>,
+    touched: Vec<bool>,
+    /// Per data asset: whether anything names it (by index: the index names each id's first
+    /// holder, and data assets are indexed first).
+    used_assets: Vec<bool>,
+}
+
+/// Where the id of an element is written.
+fn id_span(m: &Model, el: Element) -> Span {
+    match el {
+        Element::Component(i) => m.components[i].id.span,
+        Element::Flow(i) => {
+            let f = &m.flows[i];
+            f.id.as_ref().map_or(f.from.span, |id| id.span)
+        }
+        Element::DataAsset(i) => m.data_assets[i].id.span,
+        Element::Boundary(i) => m.boundaries[i].id.span,
+        Element::Control(i) => m.controls[i].id.span,
+    }
 }
 
 impl Validator {
-    fn define(&mut self, m: &mut Model, id: &Loc<Id>, el: Element) {
-        if let Some(prev) = m.index.get(&id.value) {
-            let first = self.spans[&id.value];
+    fn define(&mut self, m: &Model, index: &mut HashMap<Id, Element>, id: &Loc<Id>, el: Element) {
+        if let Some(&prev) = index.get(&id.value) {
+            let first = id_span(m, prev);
             let mut d =
                 Diagnostic::error(codes::DUPLICATE_ID, format!("duplicate id `{}`", id.value))
                     .label(id.span, format!("this {} reuses the id", el.noun()))
@@ -149,42 +179,57 @@ impl Validator {
             self.diags.push(d);
             return;
         }
-        m.index.insert(id.value.clone(), el);
-        self.spans.insert(id.value.clone(), id.span);
+        index.insert(id.value.clone(), el);
     }
 
-    fn index(&mut self, m: &mut Model) {
-        let ids: Vec<_> = m.data_assets.iter().map(|a| a.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::DataAsset(i));
-        }
-        let ids: Vec<_> = m.components.iter().map(|c| c.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Component(i));
-        }
-        for i in 0..m.flows.len() {
-            let f = &mut m.flows[i];
+    /// Derive the ids of flows that have none, and index every id (reporting duplicates).
+    fn index(&mut self, m: &mut Model) -> HashMap<Id, Element> {
+        for f in &mut m.flows {
             if f.id.is_none() {
                 let derived = Id(format!("{}->{}", f.from.value, f.to.value));
                 f.value.id = Some(Loc::new(derived, f.from.span));
             }
-            let id = f.id.clone().expect("just set");
-            self.define(m, &id, Element::Flow(i));
         }
-        let ids: Vec<_> = m.boundaries.iter().map(|b| b.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Boundary(i));
+        let m: &Model = m;
+        let mut index = HashMap::with_capacity(
+            m.data_assets.len()
+                + m.components.len()
+                + m.flows.len()
+                + m.boundaries.len()
+                + m.controls.len(),
+        );
+        let ids = (m.data_assets.iter().enumerate())
+            .map(|(i, a)| (&a.id, Element::DataAsset(i)))
+            .chain((m.components.iter().enumerate()).map(|(i, c)| (&c.id, Element::Component(i))))
+            .chain(
+                (m.flows.iter().enumerate())
+                    .filter_map(|(i, f)| Some((f.id.as_ref()?, Element::Flow(i)))),
+            )
+            .chain((m.boundaries.iter().enumerate()).map(|(i, b)| (&b.id, Element::Boundary(i))))
+            .chain((m.controls.iter().enumerate()).map(|(i, c)| (&c.id, Element::Control(i))));
+        for (id, el) in ids {
+            self.define(m, &mut index, id, el);
         }
-        let ids: Vec<_> = m.controls.iter().map(|c| c.id.clone()).collect();
-        for (i, id) in ids.iter().enumerate() {
-            self.define(m, id, Element::Control(i));
-        }
+        index
     }
 
     /// Check that `id` names an element of one of the `wanted` types.
     fn reference(&mut self, m: &Model, id: &Loc<Id>, wanted: &[&str], context: &str) -> bool {
-        match m.index.get(&id.value) {
-            Some(el) if wanted.contains(&el.noun()) => true,
+        self.resolve(m, id, wanted, context)
+            .is_some_and(|el| wanted.contains(&el.noun()))
+    }
+
+    /// What `id` names, if anything; reported unless it is one of the `wanted` types.
+    fn resolve(
+        &mut self,
+        m: &Model,
+        id: &Loc<Id>,
+        wanted: &[&str],
+        context: &str,
+    ) -> Option<Element> {
+        let found = m.index.get(&id.value).copied();
+        match found {
+            Some(el) if wanted.contains(&el.noun()) => {}
             Some(el) => {
                 self.diags.push(
                     Diagnostic::error(
@@ -197,11 +242,10 @@ impl Validator {
                         ),
                     )
                     .label(id.span, format!("a {}", el.noun()))
-                    .label(self.spans[&id.value], "defined here"),
+                    .label(id_span(m, el), "defined here"),
                 );
-                false
             }
-            None if self.broken.contains(id.value.as_str()) => false,
+            None if self.broken.contains(id.value.as_str()) => {}
             None => {
                 let candidates = m
                     .index
@@ -225,9 +269,9 @@ impl Validator {
                     )),
                 };
                 self.diags.push(d);
-                false
             }
         }
+        found
     }
 
     /// A reference to a component of one of the given kinds.
@@ -262,14 +306,28 @@ impl Validator {
         }
     }
 
+    /// Note that a data asset is named (for the unused-asset warning).
+    fn use_asset(&mut self, el: Option<Element>) {
+        if let Some(Element::DataAsset(i)) = el {
+            self.used_assets[i] = true;
+        }
+    }
+
+    /// Check every reference; note which components flows touch and which data assets are
+    /// named, for the warnings.
     fn references(&mut self, m: &Model) {
         use ComponentKind as K;
+        self.inbound = vec![0; m.components.len()];
+        self.touched = vec![false; m.components.len()];
+        self.used_assets = vec![false; m.data_assets.len()];
         for c in &m.components {
             for a in &c.data {
-                self.reference(m, a, &["data asset"], "component `data`");
+                let el = self.resolve(m, a, &["data asset"], "component `data`");
+                self.use_asset(el);
             }
             for a in &c.inspects {
-                self.reference(m, a, &["data asset"], "guardrail `inspects`");
+                let el = self.resolve(m, a, &["data asset"], "guardrail `inspects`");
+                self.use_asset(el);
             }
             if let Some(t) = &c.serves {
                 let kinds = [K::Model, K::Llm, K::EmbeddingModel, K::ModelArtifact];
@@ -284,10 +342,18 @@ impl Validator {
             }
         }
         for f in &m.flows {
-            self.reference(m, &f.from, &["component"], "flow `from`");
-            self.reference(m, &f.to, &["component"], "flow `to`");
+            let from = self.resolve(m, &f.from, &["component"], "flow `from`");
+            let to = self.resolve(m, &f.to, &["component"], "flow `to`");
+            if let Some(Element::Component(i)) = from {
+                self.touched[i] = true;
+            }
+            if let Some(Element::Component(i)) = to {
+                self.touched[i] = true;
+                self.inbound[i] += 1;
+            }
             for a in f.data.iter().chain(&f.returns) {
-                self.reference(m, a, &["data asset"], "flow data");
+                let el = self.resolve(m, a, &["data asset"], "flow data");
+                self.use_asset(el);
             }
         }
         for b in &m.boundaries {
@@ -300,12 +366,13 @@ impl Validator {
         }
         for c in &m.controls {
             for t in &c.applies_to {
-                self.reference(
+                let el = self.resolve(
                     m,
                     t,
                     &["component", "flow", "data asset", "trust boundary"],
                     "control `applies_to`",
                 );
+                self.use_asset(el);
             }
         }
     }
@@ -427,19 +494,10 @@ impl Validator {
     }
 
     fn warnings(&mut self, m: &Model) {
-        let mut inbound = vec![0usize; m.components.len()];
-        let mut touched = vec![false; m.components.len()];
-        let mut used_assets = BTreeSet::new();
+        let inbound = std::mem::take(&mut self.inbound);
+        let mut touched = std::mem::take(&mut self.touched);
+        let used_assets = std::mem::take(&mut self.used_assets);
         for f in &m.flows {
-            let from = m.index.get(&f.from.value);
-            let to = m.index.get(&f.to.value);
-            if let Some(Element::Component(i)) = from {
-                touched[*i] = true;
-            }
-            if let Some(Element::Component(i)) = to {
-                touched[*i] = true;
-                inbound[*i] += 1;
-            }
             if f.from.value == f.to.value {
                 self.diags.push(
                     Diagnostic::warning(codes::SELF_FLOW, "flow from a component to itself")
@@ -447,14 +505,8 @@ impl Validator {
                         .help("model the parts as separate components, or remove the flow"),
                 );
             }
-            for a in f.data.iter().chain(&f.returns) {
-                used_assets.insert(a.value.clone());
-            }
         }
         for c in &m.components {
-            for a in c.data.iter().chain(&c.inspects) {
-                used_assets.insert(a.value.clone());
-            }
             // Links other than flows connect components too.
             let links = c.serves.iter().chain(&c.stored_in).chain(&c.invoked_by);
             for target in links {
@@ -464,11 +516,6 @@ impl Validator {
                         touched[*me] = true;
                     }
                 }
-            }
-        }
-        for c in &m.controls {
-            for a in &c.applies_to {
-                used_assets.insert(a.value.clone());
             }
         }
         for (i, c) in m.components.iter().enumerate() {
@@ -508,7 +555,11 @@ impl Validator {
             }
         }
         for a in &m.data_assets {
-            if !used_assets.contains(&a.id.value) {
+            let used = match m.index.get(&a.id.value) {
+                Some(Element::DataAsset(i)) => used_assets[*i],
+                _ => false,
+            };
+            if !used {
                 self.diags.push(
                     Diagnostic::warning(
                         codes::UNUSED_ASSET,

@@ -77,7 +77,7 @@ pub fn successor(id: &str) -> Option<&'static str> {
     }
 }
 
-fn get<'n>(node: &'n Node, key: &str) -> Option<&'n Node> {
+fn get<'n>(node: &'n Node<'n>, key: &str) -> Option<&'n Node<'n>> {
     match &node.value {
         Value::Map(entries) => entries
             .iter()

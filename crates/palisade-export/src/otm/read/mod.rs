@@ -115,7 +115,7 @@ struct Reader<'a> {
     diags: Vec<Diagnostic>,
 }
 
-type Map<'n> = &'n [(Node, Node)];
+type Map<'n> = &'n [(Node<'n>, Node<'n>)];
 
 /// Read a parsed OTM document; `Err` holds every problem found.
 pub fn read(root: &Node, src: &str, file: FileId) -> Result<Doc, Vec<Diagnostic>> {
@@ -139,9 +139,9 @@ pub fn read(root: &Node, src: &str, file: FileId) -> Result<Doc, Vec<Diagnostic>
 /// Spans of the elements, for reference errors found after reading.
 #[derive(Default)]
 struct Spans<'n> {
-    zones: Vec<&'n Node>,
-    components: Vec<&'n Node>,
-    flows: Vec<&'n Node>,
+    zones: Vec<&'n Node<'n>>,
+    components: Vec<&'n Node<'n>>,
+    flows: Vec<&'n Node<'n>>,
 }
 
 impl<'a> Reader<'a> {
@@ -152,7 +152,7 @@ impl<'a> Reader<'a> {
         );
     }
 
-    fn map<'n>(&mut self, node: &'n Node, path: &str) -> Option<Map<'n>> {
+    fn map<'n>(&mut self, node: &'n Node<'n>, path: &str) -> Option<Map<'n>> {
         match &node.value {
             Value::Map(m) => Some(m),
             _ => {
@@ -168,7 +168,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn get<'n>(&self, m: Map<'n>, key: &str) -> Option<&'n Node> {
+    fn get<'n>(&self, m: Map<'n>, key: &str) -> Option<&'n Node<'n>> {
         m.iter()
             .find(|(k, _)| k.scalar_text(self.src) == key)
             .map(|(_, v)| v)
@@ -230,7 +230,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn list<'n>(&mut self, m: Map<'n>, key: &str, path: &str) -> &'n [Node] {
+    fn list<'n>(&mut self, m: Map<'n>, key: &str, path: &str) -> &'n [Node<'n>] {
         match self.get(m, key) {
             None => &[],
             Some(Node {
@@ -306,7 +306,7 @@ impl<'a> Reader<'a> {
         self.list(m, key, path).len()
     }
 
-    fn document<'n>(&mut self, root: &'n Node) -> Option<(Doc, Spans<'n>)> {
+    fn document<'n>(&mut self, root: &'n Node<'n>) -> Option<(Doc, Spans<'n>)> {
         let m = self.map(root, "$")?;
         let mut doc = Doc {
             otm_version: self
