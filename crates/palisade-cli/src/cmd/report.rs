@@ -200,5 +200,8 @@ pub fn run(args: ReportArgs, style: Style) -> u8 {
         eprintln!("error: cannot write the report: {e}");
         return exit::USAGE;
     }
+    // As in `analyze`: the process ends next, the OS takes the memory back.
+    std::mem::forget(report);
+    std::mem::forget(run);
     exit::OK
 }
