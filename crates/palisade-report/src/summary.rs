@@ -56,6 +56,22 @@ fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// Entries ordered most at risk first (most findings in the highest band, then the next), ties
+/// by key.
+fn ranked<'m, T>(map: &'m HashMap<&'m str, (Counts, T)>) -> Vec<(&'m str, &'m (Counts, T))> {
+    let mut rows: Vec<(&str, &(Counts, T))> = map.iter().map(|(k, v)| (*k, v)).collect();
+    rows.sort_by(|a, b| b.1.0.key().cmp(&a.1.0.key()).then(a.0.cmp(b.0)));
+    rows
+}
+
+/// A section's title with how many of its rows are shown.
+fn heading(p: &Paint, title: &str, rows: usize) -> String {
+    format!(
+        "\n{}\n",
+        p.bold(&format!("{title} ({} of {rows})", rows.min(TOP)))
+    )
+}
+
 /// Render the summary.
 pub fn render(r: &Report, o: Options) -> String {
     let p = Paint(o.color);
@@ -126,17 +142,8 @@ pub fn render(r: &Report, o: Options) -> String {
     let _ = writeln!(out, "{}", p.bold(&line));
 
     // The threats with the most severe open findings.
-    let mut rows: Vec<(&str, &(Counts, &str))> = threats.iter().map(|(k, v)| (*k, v)).collect();
-    rows.sort_by(|a, b| b.1.0.key().cmp(&a.1.0.key()).then(a.0.cmp(b.0)));
-    let _ = writeln!(
-        out,
-        "\n{}",
-        p.bold(&format!(
-            "THREATS ({} of {})",
-            rows.len().min(TOP),
-            rows.len()
-        ))
-    );
+    let rows = ranked(&threats);
+    out.push_str(&heading(&p, "THREATS", rows.len()));
     let code_w = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(4);
     let _ = writeln!(
         out,
@@ -159,17 +166,8 @@ pub fn render(r: &Report, o: Options) -> String {
     }
 
     // The elements most at risk: most findings in the highest band, then the next.
-    let mut rows: Vec<(&str, &(Counts, String))> = elements.iter().map(|(k, v)| (*k, v)).collect();
-    rows.sort_by(|a, b| b.1.0.key().cmp(&a.1.0.key()).then(a.0.cmp(b.0)));
-    let _ = writeln!(
-        out,
-        "\n{}",
-        p.bold(&format!(
-            "ELEMENTS MOST AT RISK ({} of {})",
-            rows.len().min(TOP),
-            rows.len()
-        ))
-    );
+    let rows = ranked(&elements);
+    out.push_str(&heading(&p, "ELEMENTS MOST AT RISK", rows.len()));
     for (id, (counts, kind)) in rows.iter().take(TOP) {
         let what = format!("{} ({kind})", clip(id, w / 2));
         let _ = writeln!(
@@ -201,15 +199,11 @@ pub fn render(r: &Report, o: Options) -> String {
                 .cmp(&(a.1.0, a.1.1))
                 .then_with(|| a.0.cmp(b.0))
         });
-        let _ = writeln!(
-            out,
-            "\n{}",
-            p.bold(&format!(
-                "STEPS THAT ADDRESS THE MOST FINDINGS ({} of {})",
-                rows.len().min(TOP),
-                rows.len()
-            ))
-        );
+        out.push_str(&heading(
+            &p,
+            "STEPS THAT ADDRESS THE MOST FINDINGS",
+            rows.len(),
+        ));
         let _ = writeln!(
             out,
             "{}",
