@@ -37,17 +37,18 @@ impl Style {
             ColorChoice::Never => false,
             ColorChoice::Auto => std::io::stdout().is_terminal() && !no_color,
         };
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .filter(|w: &usize| *w >= 40)
-            .unwrap_or(100);
+        let width = columns().filter(|w| *w >= 40).unwrap_or(100);
         Style {
             color,
             out_color,
             width,
         }
     }
+}
+
+/// The terminal's width from `COLUMNS`, when set to a number.
+pub fn columns() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
 }
 
 /// One diagnostic prepared for miette: labels in the primary file are drawn in one snippet,

@@ -4,6 +4,7 @@ use crate::exit;
 use crate::render::{self, Style};
 use palisade_model::diag::Severity;
 use palisade_model::{Limits, Loaded, RealFs};
+use palisade_report::text::plural;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -63,14 +64,6 @@ fn summarize(loaded: &Loaded) -> Option<Summary> {
         accepted_risks: m.accepted_risks.len(),
         files: loaded.sources.files().count(),
     })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 pub fn run(args: CheckArgs, style: Style) -> u8 {

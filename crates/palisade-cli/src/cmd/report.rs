@@ -103,12 +103,10 @@ pub fn data<'a>(
     })
 }
 
-/// The terminal width to wrap at: `COLUMNS` when set (40–200), else 80.
+/// The width reports wrap at: `COLUMNS` when set (40–200), else 80. Diagnostics take the same
+/// variable with a wider default (`Style::width`): their source snippets need the room.
 pub fn width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-        .map_or(80, |w| w.clamp(40, 200))
+    crate::render::columns().map_or(80, |w| w.clamp(40, 200))
 }
 
 /// Reports embed the data-flow diagram up to this many components; beyond, a diagram is not
