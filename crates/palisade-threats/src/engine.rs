@@ -1,5 +1,7 @@
 //! Matching: evaluate each rule on the elements it targets and explain every finding.
 
+#[cfg(test)]
+mod differential;
 mod memo;
 mod render;
 
@@ -396,7 +398,7 @@ fn element(
     let mut located: Option<Option<SourceLocation>> = None;
     for r in rules {
         let code = &r.rule.rule.code.value;
-        match memo.run(&r.rule.when, &ctx) {
+        match memo.run(&r.rule.when, view, &ctx) {
             Outcome::Bool(true) => {}
             Outcome::Bool(false) => continue,
             Outcome::Other(Ok(other)) => {
@@ -532,7 +534,7 @@ fn finding(
     let target = &place.target;
     // A precondition or factor that fails to evaluate is reported, never silently false.
     let mut holds = |memo: &mut Memo, c: &Condition, what: &dyn Fn() -> String| -> bool {
-        match memo.run(c, ctx) {
+        match memo.run(c, view, ctx) {
             Outcome::Bool(b) => b,
             Outcome::Other(Ok(other)) => {
                 errors.push(format!(

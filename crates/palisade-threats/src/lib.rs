@@ -8,6 +8,7 @@
 pub mod atlas;
 mod check;
 pub mod engine;
+mod fast;
 pub mod ids;
 pub mod library;
 pub mod rule;

@@ -21,11 +21,18 @@ include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 pub struct Condition {
     pub(crate) id: usize,
     program: Arc<cel::Program>,
+    /// The same condition in the subset evaluated without `cel` (`None`: `cel` only).
+    pub(crate) fast: Option<Arc<crate::fast::Fast>>,
 }
 
 impl Condition {
     pub fn execute(&self, ctx: &cel::Context) -> cel::ResolveResult {
         self.program.execute(ctx)
+    }
+
+    /// Whether the condition takes the fast path (`fast.rs`) where it can.
+    pub fn is_fast(&self) -> bool {
+        self.fast.is_some()
     }
 }
 
@@ -313,6 +320,7 @@ pub fn load(user: &[(PathBuf, String)], include_builtin: bool) -> LoadedLibrary 
 struct Checked {
     /// The program, or the first line of the syntax error.
     program: Result<Arc<cel::Program>, String>,
+    fast: Option<Arc<crate::fast::Fast>>,
     ty: Ty,
     errors: Vec<crate::check::CheckError>,
     used: BTreeSet<(String, String)>,
@@ -357,15 +365,17 @@ impl Conditions {
         let checked = distinct
             .par_iter()
             .map(|(target, text)| {
-                let vars = match target {
-                    Target::Component => cvars,
-                    Target::Flow => fvars,
+                let (vars, roots): (_, &[&str]) = match target {
+                    Target::Component => (cvars, &crate::fast::COMPONENT_VARS),
+                    Target::Flow => (fvars, &crate::fast::FLOW_VARS),
                 };
                 match cel::Program::compile(text) {
                     Ok(program) => {
                         let mut checker = Checker::new(vars);
                         let ty = checker.infer(program.expression());
+                        let fast = crate::fast::translate(program.expression(), roots);
                         Checked {
+                            fast: fast.map(Arc::new),
                             program: Ok(Arc::new(program)),
                             ty,
                             errors: checker.errors,
@@ -376,6 +386,7 @@ impl Conditions {
                         let msg = e.to_string();
                         Checked {
                             program: Err(msg.lines().next().unwrap_or("syntax error").to_string()),
+                            fast: None,
                             ty: Ty::Any,
                             errors: Vec::new(),
                             used: BTreeSet::new(),
@@ -445,6 +456,7 @@ impl Conditions {
         checked.errors.is_empty().then(|| Condition {
             id,
             program: program.clone(),
+            fast: checked.fast.clone(),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Conditions evaluated at most once per element: rules, preconditions and factors share many
 //! conditions, and a condition's value on an element never changes.
 
+use super::render::View;
 use crate::library::Condition;
 
 /// The outcome of a condition: a boolean, or what else it gave (reported by the caller).
@@ -35,8 +36,14 @@ impl Memo {
         self.other.clear();
     }
 
-    pub(super) fn run(&mut self, c: &Condition, ctx: &cel::Context) -> Outcome<'_> {
+    /// The outcome of `c` on the element whose variables are `view` (and `ctx` for `cel`).
+    pub(super) fn run(&mut self, c: &Condition, view: &View, ctx: &cel::Context) -> Outcome<'_> {
         if self.state[c.id] == UNKNOWN {
+            // The fast path answers only what `cel` would; `cel` decides the rest.
+            if let Some(b) = c.fast.as_ref().and_then(|f| f.eval(view)) {
+                self.state[c.id] = if b { TRUE } else { FALSE };
+                return Outcome::Bool(b);
+            }
             match c.execute(ctx) {
                 Ok(cel::Value::Bool(b)) => self.state[c.id] = if b { TRUE } else { FALSE },
                 other => {
