@@ -14,10 +14,12 @@ mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git archive "$rev" | tar -x -C "$tmp"
-# The phases example lives in palisade-report since this work; older revisions had it in
-# palisade-threats: copy the current one in (it only uses the crates' public APIs).
-mkdir -p "$tmp/crates/palisade-report/examples"
-cp crates/palisade-report/examples/phases.rs "$tmp/crates/palisade-report/examples/"
+# The phases example lives in palisade-report since 9e9eb45; older revisions had it in
+# palisade-threats: copy the current one in when REV has none (it only uses public APIs there).
+if [ ! -f "$tmp/crates/palisade-report/examples/phases.rs" ]; then
+  mkdir -p "$tmp/crates/palisade-report/examples"
+  cp crates/palisade-report/examples/phases.rs "$tmp/crates/palisade-report/examples/"
+fi
 target=${COMPARE_TARGET:-$tmp/target}
 (cd "$tmp" && CARGO_TARGET_DIR="$target" cargo build --release -q -p palisade-cli \
   && CARGO_TARGET_DIR="$target" cargo build --release -q -p palisade-report --example phases)
