@@ -152,6 +152,34 @@ struct Views {
     end_facts_fields: Wanted,
 }
 
+type End<'a> = (
+    Lazy<'a, palisade_model::Component>,
+    Lazy<'a, palisade_analysis::ComponentFacts>,
+);
+
+impl Views {
+    /// Every component as the end of a flow: only the fields flow rules read, shared by all flows
+    /// of a component.
+    fn ends<'a>(
+        &'a self,
+        model: &'a Model,
+        facts: &'a Facts,
+        fields: &'a value::Fields,
+    ) -> Vec<End<'a>> {
+        model
+            .components
+            .iter()
+            .zip(&facts.components)
+            .map(|(c, cf)| {
+                (
+                    Lazy::new(&c.value, Some(fields), &self.end_fields),
+                    Lazy::new(cf, None, &self.end_facts_fields),
+                )
+            })
+            .collect()
+    }
+}
+
 fn views(model: &Model, lib: &Library) -> Views {
     let (uc, uf) = (&lib.used_component, &lib.used_flow);
     let mut system_fields = union(uc, &["system"]);
@@ -310,18 +338,7 @@ pub fn evaluate(
     }
 
     if !flow_rules.is_empty() {
-        // Flow ends: only the fields flow rules read, shared by all flows of a component.
-        let ends: Vec<(Lazy<_>, Lazy<_>)> = model
-            .components
-            .iter()
-            .zip(&facts.components)
-            .map(|(c, cf)| {
-                (
-                    Lazy::new(&c.value, Some(&fields), &v.end_fields),
-                    Lazy::new(cf, None, &v.end_facts_fields),
-                )
-            })
-            .collect();
+        let ends = v.ends(model, facts, &fields);
         let flow_fields = palisade_model::Flow::field_types();
         let uf = &lib.used_flow;
         let wanted = |var: &str| Wanted::new(&uf.get(var).cloned().unwrap_or_default());

@@ -82,17 +82,7 @@ fn compare_model(model: &Model, facts: &Facts, lib: &Library, tally: &mut Tally)
             tally.compare(cond, text, &view, &env, &c.id.value.to_string());
         }
     }
-    let ends: Vec<_> = model
-        .components
-        .iter()
-        .zip(&facts.components)
-        .map(|(c, cf)| {
-            (
-                Lazy::new(&c.value, Some(&fields), &v.end_fields),
-                Lazy::new(cf, None, &v.end_facts_fields),
-            )
-        })
-        .collect();
+    let ends = v.ends(model, facts, &fields);
     let flow_fields = palisade_model::Flow::field_types();
     let uf = &lib.used_flow;
     let wanted = |var: &str| Wanted::new(&uf.get(var).cloned().unwrap_or_default());
