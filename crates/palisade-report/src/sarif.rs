@@ -2,7 +2,8 @@
 //! file, so code-scanning tools annotate the YAML; rules carry the threat documentation and
 //! mappings; accepted findings are results with an external suppression.
 
-use crate::data::{Report, name};
+use crate::data::{Report, ReportFinding, name};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -96,79 +97,126 @@ fn rule_json(code: &str, r: &Report, lib: &palisade_threats::Library) -> Value {
     })
 }
 
+/// One result: the finding at its place in the model file.
+fn result(f: &ReportFinding, index: &BTreeMap<&str, usize>, bands: usize) -> Value {
+    let fi = &f.finding;
+    let res = &f.risk.residual.score;
+    let inh = &f.risk.inherent.score;
+    let mut result = json!({
+        "ruleId": fi.code,
+        "ruleIndex": index[fi.code.as_str()],
+        "level": level(res.severity_rank, bands),
+        "message": {"text": format!(
+            "{} on `{}` (residual {}, inherent {}). {}",
+            fi.title, fi.target.id, res.severity, inh.severity, fi.rationale
+        )},
+        "partialFingerprints": {"palisadeFindingId/v1": fi.id},
+        "properties": {
+            "findingId": fi.id,
+            "target": fi.target.id,
+            "targetType": name(fi.target.kind),
+            "inherentSeverity": inh.severity,
+            "residualSeverity": res.severity,
+            "security-severity": security_severity(res.severity_rank, bands),
+            "mitigations": fi.mitigations,
+        }
+    });
+    let mut location = json!({
+        "logicalLocations": [{
+            "name": fi.target.id,
+            "kind": if fi.target.component_kind.is_some() { "component" } else { "flow" },
+        }]
+    });
+    if let Some(l) = &fi.location {
+        location["physicalLocation"] = json!({
+            "artifactLocation": {"uri": uri(&l.file)},
+            "region": {"startLine": l.line, "startColumn": l.column},
+        });
+    }
+    result["locations"] = json!([location]);
+    if let Some(a) = &f.acceptance {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": if f.open { "underReview" } else { "accepted" },
+            "justification": format!(
+                "{} (approved by {} on {}; {})",
+                a.justification, a.approver, a.accepted_on, name(a.state)
+            ),
+        }]);
+    }
+    result
+}
+
+/// The SARIF log of a report. It is serialised as it is written: one result at a time is built
+/// and dropped, so a large model's log never sits in memory whole. Keys come in sorted order,
+/// as a JSON object's do.
+pub struct Log<'r, 'a> {
+    report: &'r Report<'a>,
+    rules: Vec<Value>,
+    index: BTreeMap<&'r str, usize>,
+}
+
 /// Render the SARIF log.
-pub fn render(r: &Report, lib: &palisade_threats::Library) -> Value {
-    let bands = r.policy.bands.len();
+pub fn render<'r, 'a>(r: &'r Report<'a>, lib: &palisade_threats::Library) -> Log<'r, 'a> {
     let mut codes: Vec<&str> = r.findings.iter().map(|f| f.finding.code.as_str()).collect();
     codes.sort();
     codes.dedup();
     let index: BTreeMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let rules: Vec<Value> = codes.iter().map(|c| rule_json(c, r, lib)).collect();
-    let results: Vec<Value> = r
-        .findings
-        .iter()
-        .map(|f| {
-            let fi = &f.finding;
-            let res = &f.risk.residual.score;
-            let inh = &f.risk.inherent.score;
-            let mut result = json!({
-                "ruleId": fi.code,
-                "ruleIndex": index[fi.code.as_str()],
-                "level": level(res.severity_rank, bands),
-                "message": {"text": format!(
-                    "{} on `{}` (residual {}, inherent {}). {}",
-                    fi.title, fi.target.id, res.severity, inh.severity, fi.rationale
-                )},
-                "partialFingerprints": {"palisadeFindingId/v1": fi.id},
-                "properties": {
-                    "findingId": fi.id,
-                    "target": fi.target.id,
-                    "targetType": name(fi.target.kind),
-                    "inherentSeverity": inh.severity,
-                    "residualSeverity": res.severity,
-                    "security-severity": security_severity(res.severity_rank, bands),
-                    "mitigations": fi.mitigations,
-                }
-            });
-            let mut location = json!({
-                "logicalLocations": [{
-                    "name": fi.target.id,
-                    "kind": if fi.target.component_kind.is_some() { "component" } else { "flow" },
-                }]
-            });
-            if let Some(l) = &fi.location {
-                location["physicalLocation"] = json!({
-                    "artifactLocation": {"uri": uri(&l.file)},
-                    "region": {"startLine": l.line, "startColumn": l.column},
-                });
-            }
-            result["locations"] = json!([location]);
-            if let Some(a) = &f.acceptance {
-                result["suppressions"] = json!([{
-                    "kind": "external",
-                    "status": if f.open { "underReview" } else { "accepted" },
-                    "justification": format!(
-                        "{} (approved by {} on {}; {})",
-                        a.justification, a.approver, a.accepted_on, name(a.state)
-                    ),
-                }]);
-            }
-            result
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    Log {
+        report: r,
+        rules,
+        index,
+    }
+}
+
+/// The results, one per finding.
+struct Results<'l, 'r, 'a>(&'l Log<'r, 'a>);
+
+impl Serialize for Results<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let log = self.0;
+        let bands = log.report.policy.bands.len();
+        let mut seq = s.serialize_seq(Some(log.report.findings.len()))?;
+        for f in &log.report.findings {
+            seq.serialize_element(&result(f, &log.index, bands))?;
+        }
+        seq.end()
+    }
+}
+
+/// The log's one run.
+struct Run<'l, 'r, 'a>(&'l Log<'r, 'a>);
+
+impl Serialize for Run<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0.report;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry(
+            "automationDetails",
+            &json!({"id": format!("palisade/{}/", r.system.name)}),
+        )?;
+        m.serialize_entry("columnKind", "unicodeCodePoints")?;
+        m.serialize_entry("results", &Results(self.0))?;
+        m.serialize_entry(
+            "tool",
+            &json!({"driver": {
                 "name": "palisade",
                 "version": r.tool.version,
                 "semanticVersion": r.tool.version,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "automationDetails": {"id": format!("palisade/{}/", r.system.name)},
-            "results": results,
-        }]
-    })
+                "rules": self.0.rules,
+            }}),
+        )?;
+        m.end()
+    }
+}
+
+impl Serialize for Log<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        m.serialize_entry("runs", &[Run(self)])?;
+        m.serialize_entry("version", "2.1.0")?;
+        m.end()
+    }
 }
