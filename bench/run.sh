@@ -66,6 +66,23 @@ for n in 1000 10000 50000; do
     >> "$out/results.md"
 done
 
+# Linearity without the machine's caches in the way: instructions the graph analysis executes.
+if command -v valgrind > /dev/null; then
+  {
+    echo
+    echo "## Instructions of the graph analysis (callgrind, palisade_analysis::analyze_with only)"
+    echo
+    echo "| components | instructions |"
+    echo "|---|---|"
+  } >> "$out/results.md"
+  for n in 10000 50000; do
+    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind-$n.out" \
+      --toggle-collect='palisade_analysis::analyze_with*' "$bin" analyze --facts "$out/model-$n.yaml" \
+      > /dev/null 2>&1
+    echo "| $n | $(awk '/^summary:/ {print $2}' "$out/callgrind-$n.out") |" >> "$out/results.md"
+  done
+fi
+
 {
   echo
   echo "## Findings per example (palisade analyze)"
