@@ -204,6 +204,9 @@ fn is_hostile(c: char) -> bool {
 /// Text from a model for a diagnostic: control characters shown as escapes, so a hostile file
 /// cannot drive the terminal of whoever reads its errors.
 fn printable(s: &str) -> String {
+    if !s.chars().any(is_hostile) {
+        return s.to_string();
+    }
     s.chars()
         .map(|c| {
             if is_hostile(c) {
